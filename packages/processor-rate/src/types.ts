@@ -1,0 +1,24 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
+
+export interface RateProcessorConfig {
+  /** Keep the N busiest interfaces by name in the rate gauges, fold the rest into "other"; 0 = off. */
+  topN: number;
+  /** Capacity used for utilization when the link speed is unknown, bytes per second; 0 = none. */
+  maxBandwidthBytesPerSecond: number;
+}
+
+/** One rate computed this round, before top-N folding: for local views (console, top, API). */
+export interface RateSeries {
+  /** The derived gauge's name, e.g. system.network.io.rate. */
+  metric: string;
+  attributes: Attributes;
+  value: number;
+}
+
+export interface RateResult {
+  /** The gauges to export, with top-N folding applied. */
+  scopeMetrics: ScopeMetrics;
+  /** Every rate and utilization computed this round, unfolded. */
+  series: RateSeries[];
+}

@@ -1,0 +1,65 @@
+import type { HrTime } from '@opentelemetry/api';
+
+/** The sixteen counters of one /proc/net/dev line, in the kernel's column order. */
+export interface InterfaceCounters {
+  rxBytes: number;
+  rxPackets: number;
+  rxErrs: number;
+  rxDrop: number;
+  rxFifo: number;
+  rxFrame: number;
+  rxCompressed: number;
+  rxMulticast: number;
+  txBytes: number;
+  txPackets: number;
+  txErrs: number;
+  txDrop: number;
+  txFifo: number;
+  txColls: number;
+  txCarrier: number;
+  txCompressed: number;
+}
+
+/** A line of input the parser could not use; the other lines are still returned. */
+export interface ParseProblem {
+  /** 1-based line number in the file. */
+  line: number;
+  message: string;
+}
+
+export interface ParsedInterface {
+  name: string;
+  counters: InterfaceCounters;
+}
+
+export interface ProcNetDev {
+  interfaces: ParsedInterface[];
+  problems: ParseProblem[];
+}
+
+/** What sysfs says about a link. A field the kernel does not know (missing file, EINVAL, -1) is absent. */
+export interface LinkInfo {
+  operstate?: string;
+  carrier?: boolean;
+  /** Link speed in bytes per second (sysfs reports Mb/s). */
+  speedBytesPerSecond?: number;
+  mtu?: number;
+}
+
+export interface InterfaceSample {
+  name: string;
+  counters: InterfaceCounters;
+  link: LinkInfo;
+  /** When this interface was first seen, or its counters were last reset (wall clock). */
+  startTime: HrTime;
+}
+
+export interface NetifSample {
+  /** Wall-clock time of the read, derived from the monotonic clock so it never goes back. */
+  time: HrTime;
+  /** performance.now() at the read, for durations and rates. */
+  monotonicMs: number;
+  interfaces: InterfaceSample[];
+  /** Problems found while reading (parse problems, unreadable metadata); the sample is still usable. */
+  problems: string[];
+}
