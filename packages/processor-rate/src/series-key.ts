@@ -1,0 +1,43 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
+}
+
+// Every part is self-delimiting (length-prefixed, or a number, which never contains ';'), so no
+// name or value can forge a boundary and "1" (string) stays distinct from 1 (number), without
+// paying for JSON.stringify on the hot path.
+function encodeValue(v: AttributeValue): string {
+  switch (typeof v) {
+    case 'string':
+      return `s${v.length}:${v}`;
+    case 'number':
+      return `n${v};`;
+    case 'boolean':
+      return v ? 't' : 'f';
+    default: {
+      const json = JSON.stringify(v);
+      return `a${json.length}:${json}`;
+    }
+  }
+}
+
+/**
+ * Identity of an attribute set within one metric, the same whatever order the attributes were
+ * written in. `replaceKey`/`replaceValue` give the key the set would have with that one attribute
+ * changed, without copying the attributes (top-N folding uses it). An attribute whose value is
+ * undefined counts as absent.
+ */
+export function attributesKey(attributes: Attributes, replaceKey?: string, replaceValue?: string): string {
+  const keys = Object.keys(attributes);
+  // Producers emit the same key order every time, so the sort is usually skipped.
+  if (!isSorted(keys)) keys.sort();
+  let out = '';
+  for (const k of keys) {
+    const v = k === replaceKey ? replaceValue : attributes[k];
+    if (v === undefined) continue;
+    out += `${k.length}:${k}${encodeValue(v)}`;
+  }
+  return out;
+}

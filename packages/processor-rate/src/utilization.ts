@@ -1,0 +1,24 @@
+import type { GaugeMetricData } from '@opentelemetry/sdk-metrics';
+
+/** Adds each interface's link speed (By/s) from the receiver's speed gauge to `into`. */
+export function collectLinkSpeeds(metric: GaugeMetricData, interfaceAttribute: string, into: Map<string, number>): void {
+  for (const p of metric.dataPoints) {
+    const name = p.attributes[interfaceAttribute];
+    // A zero or negative speed is the driver saying "unknown", not a link that carries nothing.
+    if (typeof name === 'string' && Number.isFinite(p.value) && p.value > 0) into.set(name, p.value);
+  }
+}
+
+/**
+ * The capacity utilization divides by: the link speed when the driver reports one, else the
+ * configured maximum, else none (no utilization point rather than a made-up one).
+ */
+export function capacityFor(
+  interfaceName: string,
+  linkSpeeds: ReadonlyMap<string, number>,
+  maxBandwidthBytesPerSecond: number,
+): number | undefined {
+  const speed = linkSpeeds.get(interfaceName);
+  if (speed !== undefined) return speed;
+  return maxBandwidthBytesPerSecond > 0 ? maxBandwidthBytesPerSecond : undefined;
+}
