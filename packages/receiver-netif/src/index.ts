@@ -1,1 +1,10 @@
-export type * from "./types.js";
+export type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedInterface, ParseProblem, ProcNetDev } from './types.js';
+export { FilterError, ReadError } from './errors.js';
+export { compileInterfaceFilter, validateGlob } from './filter.js';
+export { HostFs } from './hostfs/host-fs.js';
+export { COUNTER_COLUMNS, parseProcNetDev } from './parse/proc-net-dev.js';
+export type { CounterColumn } from './parse/proc-net-dev.js';
+export { LINK_ATTRIBUTES, linkUp, parseCarrier, parseLinkInfo, parseMtu, parseOperstate, parseSpeedBytesPerSecond } from './parse/sysfs.js';
+export type { LinkAttribute } from './parse/sysfs.js';
+export { NetifReceiver } from './receiver.js';
+export type { NetifReceiverConfig, NetifReceiverDeps } from './receiver.js';

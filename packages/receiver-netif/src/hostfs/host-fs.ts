@@ -1,0 +1,103 @@
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ReadError } from '../errors.js';
+import type { LinkAttribute } from '../parse/sysfs.js';
+
+// What sysfs answers for an attribute the link does not have right now: missing file, EINVAL (speed
+// of a virtual link, carrier of a down link), ENODEV (link vanished mid-read), EACCES.
+const ABSENT_CODES = new Set(['ENOENT', 'EINVAL', 'ENODEV', 'EACCES', 'ENOTDIR', 'EOPNOTSUPP']);
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
+/**
+ * The only code that touches the disk. Every path is under rootPath (where the host's / is mounted, or
+ * "/"), except the agent's own /proc/self/ns/net. Synchronous on purpose: procfs and sysfs reads do
+ * not block on I/O, and a sync read keeps one sample one consistent moment.
+ */
+export class HostFs {
+  readonly rootPath: string;
+  readonly procNetDevPath: string;
+
+  constructor(rootPath: string) {
+    this.rootPath = resolve(rootPath);
+    this.procNetDevPath = join(this.rootPath, 'proc/net/dev');
+  }
+
+  /** The whole of <root>/proc/net/dev; throws ReadError when it cannot be read. */
+  readProcNetDev(): string {
+    try {
+      return readFileSync(this.procNetDevPath, 'utf8');
+    } catch (err) {
+      const code = errorCode(err) ?? String(err);
+      const fix =
+        this.rootPath === '/'
+          ? 'is /proc mounted?'
+          : `set rootPath to the directory where the host's / (or at least /proc) is mounted, or to "/" outside a container`;
+      throw new ReadError(this.procNetDevPath, `cannot read ${this.procNetDevPath} (${code}): ${fix}`, { cause: err });
+    }
+  }
+
+  /** Path of <root>/sys/class/net/<iface>/<attr>. */
+  linkAttributePath(iface: string, attr: LinkAttribute): string {
+    return join(this.rootPath, 'sys/class/net', iface, attr);
+  }
+
+  /**
+   * Text of <root>/sys/class/net/<iface>/<attr>, or undefined when the kernel has no value for it.
+   * Other errors (EIO, ...) are thrown for the caller to report.
+   */
+  readLinkAttribute(iface: string, attr: LinkAttribute): string | undefined {
+    // Kernel names never contain "/" and are never "." or ".."; a name that does must not escape the tree.
+    if (iface.includes('/') || iface === '.' || iface === '..' || iface === '') return undefined;
+    try {
+      return readFileSync(this.linkAttributePath(iface, attr), 'utf8');
+    } catch (err) {
+      if (ABSENT_CODES.has(errorCode(err) ?? '')) return undefined;
+      throw err;
+    }
+  }
+
+  /** The agent's own network namespace (readlink /proc/self/ns/net, e.g. "net:[4026531840]"). */
+  readSelfNetNamespace(): string | undefined {
+    return readLinkOrUndefined('/proc/self/ns/net');
+  }
+
+  /** The network namespace of pid 1 as seen through <root>/proc: the host's, when root is a host mount. */
+  readRootInitNetNamespace(): string | undefined {
+    return readLinkOrUndefined(join(this.rootPath, 'proc/1/ns/net'));
+  }
+
+  /**
+   * Inode of <root>/proc/net/dev, the file sample() reads. procfs gives each network namespace's
+   * net/dev entry its own inode number (the same through every procfs mount), so this identifies the
+   * namespace being read without the ptrace access that readlink of /proc/1/ns/net needs.
+   */
+  procNetDevInode(): number | undefined {
+    return inodeOrUndefined(this.procNetDevPath);
+  }
+
+  /** Inode of <root>/proc/1/net/dev: pid 1's, i.e. the host's, namespace entry. Readable without ptrace. */
+  rootInitNetDevInode(): number | undefined {
+    return inodeOrUndefined(join(this.rootPath, 'proc/1/net/dev'));
+  }
+}
+
+function inodeOrUndefined(path: string): number | undefined {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+function readLinkOrUndefined(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    // Missing, or EACCES: reading pid 1's ns link needs ptrace access to it, which a container
+    // (and even root in some sandboxes) usually lacks.
+    return undefined;
+  }
+}

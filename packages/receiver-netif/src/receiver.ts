@@ -1,0 +1,198 @@
+import type { HrTime } from '@opentelemetry/api';
+import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { compileInterfaceFilter } from './filter.js';
+import { HostFs } from './hostfs/host-fs.js';
+import { packagePlan } from './metrics-plan.js';
+import type { MetricsPlan } from './metrics-plan.js';
+import { COUNTER_FIELDS, parseProcNetDev } from './parse/proc-net-dev.js';
+import { LINK_ATTRIBUTES, parseLinkInfo } from './parse/sysfs.js';
+import type { LinkAttribute } from './parse/sysfs.js';
+import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
+import type { InterfaceAttributes } from './scope-metrics.js';
+import { monotonicToHrTime } from './time.js';
+import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample } from './types.js';
+
+export interface NetifReceiverConfig {
+  /** Where the host's / is mounted ("/" outside a container); /proc/net/dev and /sys/class/net are read below it. */
+  rootPath: string;
+  /** Interface-name globs to keep; empty keeps all. */
+  include: string[];
+  /** Interface-name globs to drop; wins over include. */
+  exclude: string[];
+  /** Each interface's sysfs link metadata is re-read about this often; 0 or Infinity: only when it first appears. */
+  metadataRefreshMs: number;
+}
+
+export interface NetifReceiverDeps {
+  /** Monotonic milliseconds, like performance.now() (the default). */
+  now?: () => number;
+  /** Epoch milliseconds at which now() was 0; defaults to performance.timeOrigin. Tests pin it. */
+  timeOrigin?: number;
+  /** Replaces the HostFs built from config.rootPath (tests count reads through it). */
+  hostfs?: HostFs;
+}
+
+interface Tracked {
+  name: string;
+  counters: InterfaceCounters;
+  startTime: HrTime;
+  /** Replaced, never mutated: earlier samples keep the value they were taken with. */
+  link: LinkInfo;
+  seen: number;
+  /** Generation in which link was last read. */
+  linkRead: number;
+  attrs: InterfaceAttributes;
+}
+
+/**
+ * Reads <root>/proc/net/dev on demand and keeps what cumulative OTel series need between reads:
+ * each interface's start time (first seen, or last counter reset) and its sysfs link metadata.
+ */
+export class NetifReceiver {
+  private readonly fs: HostFs;
+  private readonly now: () => number;
+  private readonly timeOrigin: number;
+  private readonly filter: (name: string) => boolean;
+  private readonly refreshMs: number;
+  private readonly plan: MetricsPlan;
+  private readonly builder: ScopeMetricsBuilder;
+  /** Insertion order is the refresh order: a refreshed interface is moved to the end. */
+  private readonly tracked = new Map<string, Tracked>();
+  private generation = 0;
+  private lastMonotonicMs: number | undefined;
+  /** Interface·milliseconds of refresh owed; one refresh costs refreshMs of it. */
+  private refreshCredit = 0;
+
+  constructor(config: NetifReceiverConfig, deps: NetifReceiverDeps = {}) {
+    this.filter = compileInterfaceFilter(config.include, config.exclude);
+    this.fs = deps.hostfs ?? new HostFs(config.rootPath);
+    this.now = deps.now ?? (() => performance.now());
+    this.timeOrigin = deps.timeOrigin ?? performance.timeOrigin;
+    this.refreshMs = Number.isFinite(config.metadataRefreshMs) && config.metadataRefreshMs > 0 ? config.metadataRefreshMs : Infinity;
+    this.plan = packagePlan();
+    this.builder = new ScopeMetricsBuilder(this.plan, (name) => this.tracked.get(name)?.attrs ?? interfaceAttributes(name, this.plan.directions));
+  }
+
+  /** One synchronous read of /proc/net/dev. Throws ReadError only when the file cannot be read at all. */
+  sample(): NetifSample {
+    const text = this.fs.readProcNetDev();
+    const monotonicMs = this.now();
+    const time = monotonicToHrTime(this.timeOrigin, monotonicMs);
+    const parsed = parseProcNetDev(text);
+    const path = this.fs.procNetDevPath;
+    const problems = parsed.problems.map((p) => `${path} line ${p.line}: ${p.message} — line skipped`);
+    const generation = ++this.generation;
+
+    const present: Tracked[] = [];
+    let added = 0;
+    for (const { name, counters } of parsed.interfaces) {
+      if (!this.filter(name)) continue;
+      let t = this.tracked.get(name);
+      if (t === undefined) {
+        t = { name, counters, startTime: time, link: this.readLink(name, problems), seen: generation, linkRead: generation, attrs: interfaceAttributes(name, this.plan.directions) };
+        this.tracked.set(name, t);
+        added++;
+      } else if (t.seen === generation) {
+        problems.push(`${path}: interface ${JSON.stringify(name)} is listed more than once — later line skipped`);
+        continue;
+      } else {
+        // A decrease means the counters restarted (driver reload, re-created link, 32-bit wrap):
+        // a new start time tells the backend not to compute a negative rate across it.
+        if (decreased(t.counters, counters)) t.startTime = time;
+        t.counters = counters;
+        t.seen = generation;
+      }
+      present.push(t);
+    }
+    for (const [name, t] of this.tracked) if (t.seen !== generation) this.tracked.delete(name);
+    this.refreshSomeLinks(monotonicMs, generation, added, problems);
+
+    const interfaces: InterfaceSample[] = present.map((t) => ({ name: t.name, counters: t.counters, link: t.link, startTime: t.startTime }));
+    return { time, monotonicMs, interfaces, problems };
+  }
+
+  /** The sample as OTel ScopeMetrics: cumulative sums with per-interface start times, and link gauges. */
+  toScopeMetrics(sample: NetifSample): ScopeMetrics {
+    return this.builder.build(sample);
+  }
+
+  /**
+   * The container trap: /proc/net follows the READING process's network namespace, so a host /proc
+   * mounted at rootPath still shows only the agent's own (pod's) interfaces. One line, or undefined
+   * when reading "/" or when the namespaces cannot be compared.
+   */
+  namespaceWarning(): string | undefined {
+    if (this.fs.rootPath === '/') return undefined;
+    const ids = this.namespaceIds();
+    if (ids === undefined || ids.own === ids.host) return undefined;
+    return (
+      `${this.fs.procNetDevPath} shows the agent's own network namespace (${ids.own}), not the host's (${ids.host}): ` +
+      `/proc/net follows the reading process, not the mounted /proc — run the agent in the host network namespace ` +
+      `(Kubernetes: hostNetwork: true; docker/compose: network_mode: host / docker run --network host)`
+    );
+  }
+
+  /** Comparable labels for the namespace being read and pid 1's, or undefined when they cannot be compared. */
+  private namespaceIds(): { own: string; host: string } | undefined {
+    const ownNs = this.fs.readSelfNetNamespace();
+    const hostNs = this.fs.readRootInitNetNamespace();
+    if (ownNs !== undefined && hostNs !== undefined) return { own: ownNs, host: hostNs };
+    // Without ptrace access to pid 1 (the usual case in a container) compare the procfs entries instead.
+    const ownIno = this.fs.procNetDevInode();
+    const hostIno = this.fs.rootInitNetDevInode();
+    if (ownIno === undefined || hostIno === undefined) return undefined;
+    return ownIno === hostIno ? { own: 'same', host: 'same' } : { own: `net/dev inode ${ownIno}`, host: `net/dev inode ${hostIno}` };
+  }
+
+  private readLink(name: string, problems: string[]): LinkInfo {
+    const raw: Partial<Record<LinkAttribute, string | undefined>> = {};
+    for (const attr of LINK_ATTRIBUTES) {
+      try {
+        raw[attr] = this.fs.readLinkAttribute(name, attr);
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        problems.push(`cannot read ${this.fs.linkAttributePath(name, attr)} (${typeof code === 'string' ? code : String(err)}) — ${attr} left out`);
+      }
+    }
+    return parseLinkInfo(raw);
+  }
+
+  /**
+   * Re-reads the link metadata of the interfaces refreshed longest ago, as many as keep each one on a
+   * ~refreshMs cycle: n × elapsed / refreshMs per sample, so a node with thousands of interfaces pays
+   * a small steady cost instead of a burst.
+   */
+  private refreshSomeLinks(monotonicMs: number, generation: number, added: number, problems: string[]): void {
+    const elapsed = this.lastMonotonicMs === undefined ? 0 : Math.max(0, monotonicMs - this.lastMonotonicMs);
+    this.lastMonotonicMs = monotonicMs;
+    // Interfaces that just appeared were read a moment ago and owe nothing for the elapsed interval.
+    const n = this.tracked.size - added;
+    if (n === 0 || this.refreshMs === Infinity) {
+      this.refreshCredit = 0;
+      return;
+    }
+    // Credit is kept in interface·milliseconds, not in fractional interfaces, so that whole-ms intervals
+    // add up exactly and one period refreshes every interface (no lost 0.999… to rounding).
+    this.refreshCredit = Math.min(n * this.refreshMs, this.refreshCredit + n * elapsed);
+    const due = Math.floor(this.refreshCredit / this.refreshMs);
+    this.refreshCredit -= due * this.refreshMs;
+    if (due === 0) return;
+    const batch: Tracked[] = [];
+    for (const t of this.tracked.values()) {
+      // Interfaces first seen in this sample sit at the end and were just read.
+      if (batch.length === due || t.linkRead === generation) break;
+      batch.push(t);
+    }
+    for (const t of batch) {
+      t.link = this.readLink(t.name, problems);
+      t.linkRead = generation;
+      this.tracked.delete(t.name);
+      this.tracked.set(t.name, t);
+    }
+  }
+}
+
+function decreased(prev: InterfaceCounters, next: InterfaceCounters): boolean {
+  for (const k of COUNTER_FIELDS) if (next[k] < prev[k]) return true;
+  return false;
+}

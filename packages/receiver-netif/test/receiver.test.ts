@@ -1,0 +1,382 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HrTime } from '@opentelemetry/api';
+import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
+import type { GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import { loadMetadata } from '@otel-netif/metadata';
+import { FilterError, ReadError } from '../src/errors.js';
+import { HostFs } from '../src/hostfs/host-fs.js';
+import { NetifReceiver } from '../src/receiver.js';
+import type { NetifReceiverConfig } from '../src/receiver.js';
+import { CountingHostFs, FakeClock, FixtureRoot, TIME_ORIGIN } from './helpers/fixture-root.js';
+import { procNetDev } from './helpers/proc-net-dev-text.js';
+
+const metadata = loadMetadata(new URL('../metadata.yaml', import.meta.url));
+
+function hr(ms: number): HrTime {
+  const s = Math.floor((TIME_ORIGIN + ms) / 1000);
+  return [s, Math.round((TIME_ORIGIN + ms - s * 1000) * 1e6)];
+}
+
+function sumMetric(sm: ScopeMetrics, name: string): SumMetricData {
+  const m = sm.metrics.find((x) => x.descriptor.name === name);
+  assert.ok(m, `${name} missing`);
+  assert.equal(m.dataPointType, DataPointType.SUM);
+  return m as SumMetricData;
+}
+
+function gaugeMetric(sm: ScopeMetrics, name: string): GaugeMetricData | undefined {
+  const m = sm.metrics.find((x) => x.descriptor.name === name);
+  if (m !== undefined) assert.equal(m.dataPointType, DataPointType.GAUGE);
+  return m as GaugeMetricData | undefined;
+}
+
+function gaugeValues(sm: ScopeMetrics, name: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of gaugeMetric(sm, name)?.dataPoints ?? []) out[String(p.attributes['network.interface.name'])] = p.value;
+  return out;
+}
+
+describe('NetifReceiver', () => {
+  let root: FixtureRoot;
+  let clock: FakeClock;
+  let fs: CountingHostFs;
+
+  function receiver(config: Partial<NetifReceiverConfig> = {}): NetifReceiver {
+    fs = new CountingHostFs(root.path);
+    return new NetifReceiver(
+      { rootPath: root.path, include: [], exclude: [], metadataRefreshMs: 60_000, ...config },
+      { now: clock.now, timeOrigin: TIME_ORIGIN, hostfs: fs },
+    );
+  }
+
+  beforeEach(() => {
+    root = new FixtureRoot();
+    clock = new FakeClock(1000);
+  });
+  afterEach(() => root.remove());
+
+  describe('start times and resets', () => {
+    it('starts each series when the interface is first seen and keeps that start while counters grow', () => {
+      root.writeProcNetDev(procNetDev({ lo: { rxBytes: 100 }, eth0: { rxBytes: 1000, txBytes: 50 } }));
+      const r = receiver();
+      const s1 = r.sample();
+      assert.deepEqual(s1.time, hr(1000));
+      assert.equal(s1.monotonicMs, 1000);
+      assert.deepEqual(s1.interfaces.map((i) => [i.name, i.startTime]), [['lo', hr(1000)], ['eth0', hr(1000)]]);
+
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ lo: { rxBytes: 200 }, eth0: { rxBytes: 3000, txBytes: 50 }, eth1: { rxBytes: 7 } }));
+      const s2 = r.sample();
+      assert.deepEqual(s2.time, hr(6000));
+      assert.deepEqual(s2.interfaces.map((i) => [i.name, i.startTime, i.counters.rxBytes]), [
+        ['lo', hr(1000), 200],
+        ['eth0', hr(1000), 3000],
+        ['eth1', hr(6000), 7],
+      ]);
+    });
+
+    it('treats ANY decreased counter as a reset: a new start time at that sample, for that interface only', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 1000, rxFifo: 5 }, eth1: { rxBytes: 10 } }));
+      const r = receiver();
+      r.sample();
+      clock.advance(5000);
+      // rxFifo is not exported, but a decrease there still means the whole counter set restarted.
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 2000, rxFifo: 4 }, eth1: { rxBytes: 20 } }));
+      const s2 = r.sample();
+      assert.deepEqual(s2.interfaces.map((i) => i.startTime), [hr(6000), hr(1000)]);
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 2500, rxFifo: 4 }, eth1: { rxBytes: 5 } }));
+      const s3 = r.sample();
+      assert.deepEqual(s3.interfaces.map((i) => i.startTime), [hr(6000), hr(11000)]);
+      const io = sumMetric(r.toScopeMetrics(s3), 'system.network.io');
+      assert.deepEqual(io.dataPoints.map((p) => [p.attributes['network.interface.name'], p.attributes['network.io.direction'], p.value, p.startTime, p.endTime]), [
+        ['eth0', 'receive', 2500, hr(6000), hr(11000)],
+        ['eth0', 'transmit', 0, hr(6000), hr(11000)],
+        ['eth1', 'receive', 5, hr(11000), hr(11000)],
+        ['eth1', 'transmit', 0, hr(11000), hr(11000)],
+      ]);
+    });
+
+    it('forgets vanished interfaces (their series stop) and starts afresh when one comes back', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 1 }, veth1: { rxBytes: 100 } }));
+      root.writeLink('veth1', { operstate: 'up', mtu: '1500' });
+      const r = receiver();
+      r.sample();
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 2 } }));
+      const s2 = r.sample();
+      assert.deepEqual(s2.interfaces.map((i) => i.name), ['eth0']);
+      const sm2 = r.toScopeMetrics(s2);
+      for (const m of sm2.metrics) {
+        assert.ok(m.dataPoints.every((p) => p.attributes['network.interface.name'] !== 'veth1'), m.descriptor.name);
+      }
+      clock.advance(5000);
+      fs.takeInterfacesRead();
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 3 }, veth1: { rxBytes: 500 } }));
+      const s3 = r.sample();
+      assert.deepEqual(s3.interfaces.map((i) => [i.name, i.startTime]), [['eth0', hr(1000)], ['veth1', hr(11000)]]);
+      assert.ok(fs.takeInterfacesRead().includes('veth1'), 'link metadata is read again when the interface returns');
+    });
+
+    it('does not change samples it already returned', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
+      root.writeLink('eth0', { operstate: 'up', mtu: '1500' });
+      const r = receiver({ metadataRefreshMs: 1000 });
+      const s1 = r.sample();
+      const before = JSON.stringify(s1);
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 5 } }));
+      root.writeLink('eth0', { operstate: 'down', mtu: '9000' });
+      const s2 = r.sample();
+      assert.equal(JSON.stringify(s1), before);
+      assert.deepEqual(s2.interfaces[0]!.link, { operstate: 'down', mtu: 9000 });
+    });
+  });
+
+  describe('filters', () => {
+    it('applies include/exclude before anything else: filtered interfaces are neither reported nor read in sysfs', () => {
+      root.writeProcNetDev(procNetDev({ lo: {}, eth0: {}, eth1: {}, veth1: {}, docker0: {} }));
+      const r = receiver({ include: ['eth*', 'veth*', 'docker0'], exclude: ['eth1', 'docker*'] });
+      const s = r.sample();
+      assert.deepEqual(s.interfaces.map((i) => i.name), ['eth0', 'veth1']);
+      assert.deepEqual(fs.takeInterfacesRead(), ['eth0', 'veth1']);
+    });
+
+    it('throws FilterError from the constructor for bad globs', () => {
+      root.writeProcNetDev(procNetDev({}));
+      assert.throws(() => receiver({ include: ['eth['] }), (err: unknown) => err instanceof FilterError && err.message === '--include "eth[": unclosed "[" in glob');
+    });
+  });
+
+  describe('link metadata', () => {
+    it('reads operstate, carrier, speed and mtu when an interface first appears; missing values are absent', () => {
+      root.writeProcNetDev(procNetDev({ lo: {}, eth0: {}, eth1: {}, ghost: {} }));
+      root.writeLink('lo', { operstate: 'unknown', carrier: '1', mtu: '65536' });
+      root.writeLink('eth0', { operstate: 'up', carrier: '1', speed: '1000', mtu: '1500' });
+      root.writeLink('eth1', { operstate: 'down', speed: '-1', mtu: '1500' });
+      const r = receiver();
+      const s = r.sample();
+      assert.deepEqual(Object.fromEntries(s.interfaces.map((i) => [i.name, i.link])), {
+        lo: { operstate: 'unknown', carrier: true, mtu: 65536 },
+        eth0: { operstate: 'up', carrier: true, speedBytesPerSecond: 125_000_000, mtu: 1500 },
+        eth1: { operstate: 'down', mtu: 1500 },
+        ghost: {},
+      });
+      assert.deepEqual(s.problems, []);
+      const sm = r.toScopeMetrics(s);
+      assert.deepEqual(gaugeValues(sm, 'system.network.interface.up'), { lo: 1, eth0: 1, eth1: 0 });
+      assert.deepEqual(gaugeValues(sm, 'system.network.interface.carrier'), { lo: 1, eth0: 1 });
+      assert.deepEqual(gaugeValues(sm, 'system.network.interface.speed'), { eth0: 125_000_000 });
+      assert.deepEqual(gaugeValues(sm, 'system.network.interface.mtu'), { lo: 65536, eth0: 1500, eth1: 1500 });
+    });
+
+    it('refreshes round-robin: about n × interval / metadataRefreshMs interfaces per sample, oldest first, never all at once', () => {
+      const names = Array.from({ length: 10 }, (_, i) => `eth${i}`);
+      root.writeProcNetDev(procNetDev(Object.fromEntries(names.map((n) => [n, {}]))));
+      const r = receiver({ metadataRefreshMs: 1000 });
+      r.sample();
+      assert.deepEqual(fs.takeInterfacesRead(), names, 'all are read once when first seen');
+      assert.equal(fs.linkReads.length, 0);
+      const refreshed: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        clock.advance(100);
+        r.sample();
+        const read = fs.takeInterfacesRead();
+        assert.equal(read.length, 1, `sample ${i + 2} refreshed ${read.join(',')}`);
+        refreshed.push(...read);
+      }
+      assert.deepEqual(refreshed, names, 'each refreshed once per metadataRefreshMs, in round-robin order');
+      clock.advance(100);
+      r.sample();
+      assert.deepEqual(fs.takeInterfacesRead(), ['eth0'], 'the cycle starts over');
+    });
+
+    it('spreads the refresh of 4000 interfaces over the period instead of re-reading them every sample', () => {
+      const ifaces: Record<string, object> = {};
+      for (let i = 0; i < 4000; i++) ifaces[`veth${i}`] = {};
+      root.writeProcNetDev(procNetDev(ifaces));
+      const r = receiver({ metadataRefreshMs: 60_000 });
+      r.sample();
+      assert.equal(fs.takeInterfacesRead().length, 4000);
+      const seen = new Set<string>();
+      for (let i = 0; i < 12; i++) {
+        clock.advance(5000);
+        r.sample();
+        const read = fs.takeInterfacesRead();
+        assert.ok(read.length >= 333 && read.length <= 334, `sample refreshed ${read.length}`);
+        for (const n of read) seen.add(n);
+      }
+      assert.equal(seen.size, 4000, 'after one period every interface was refreshed');
+    });
+
+    it('picks up a changed link state at its refresh, and a new interface does not push others back', () => {
+      root.writeProcNetDev(procNetDev({ eth0: {}, eth1: {} }));
+      root.writeLink('eth0', { operstate: 'up', carrier: '1' });
+      root.writeLink('eth1', { operstate: 'up', carrier: '1' });
+      const r = receiver({ metadataRefreshMs: 10_000 });
+      r.sample();
+      fs.takeInterfacesRead();
+      root.writeLink('eth0', { operstate: 'down', carrier: '0' });
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ eth0: {}, eth1: {}, eth2: {} }));
+      const s2 = r.sample();
+      // eth2 is read because it is new; eth0, the longest unrefreshed, is the one refresh due (2 × 5 s / 10 s).
+      assert.deepEqual(fs.takeInterfacesRead(), ['eth2', 'eth0']);
+      assert.deepEqual(s2.interfaces.map((i) => [i.name, i.link]), [
+        ['eth0', { operstate: 'down', carrier: false }],
+        ['eth1', { operstate: 'up', carrier: true }],
+        ['eth2', {}],
+      ]);
+      clock.advance(5000);
+      r.sample();
+      assert.deepEqual(fs.takeInterfacesRead(), ['eth1'], '3 × 5 s / 10 s = 1.5: one now');
+      clock.advance(5000);
+      r.sample();
+      assert.deepEqual(fs.takeInterfacesRead(), ['eth2', 'eth0'], 'and two next, with the carried half');
+    });
+
+    it('with metadataRefreshMs 0 reads link metadata only when an interface first appears', () => {
+      root.writeProcNetDev(procNetDev({ eth0: {}, eth1: {} }));
+      const r = receiver({ metadataRefreshMs: 0 });
+      r.sample();
+      fs.takeInterfacesRead();
+      for (let i = 0; i < 5; i++) {
+        clock.advance(60_000);
+        r.sample();
+      }
+      assert.deepEqual(fs.linkReads, []);
+    });
+
+    it('reports an attribute that fails with an unexpected error as a problem and leaves it out', () => {
+      root.writeProcNetDev(procNetDev({ eth0: {} }));
+      root.writeLink('eth0', { operstate: 'up' });
+      mkdirSync(join(root.path, 'sys/class/net/eth0/mtu'));
+      const r = receiver();
+      const s = r.sample();
+      assert.deepEqual(s.interfaces[0]!.link, { operstate: 'up' });
+      assert.deepEqual(s.problems, [`cannot read ${join(root.path, 'sys/class/net/eth0/mtu')} (EISDIR) — mtu left out`]);
+    });
+  });
+
+  describe('problems and errors', () => {
+    it('turns parse problems into one-line messages with the path and line number, and keeps good lines', () => {
+      root.writeProcNetDev(`${procNetDev({ eth0: { rxBytes: 1 } })}  eth1: 1 2 3\n${procNetDev({ eth0: { rxBytes: 2 } }).split('\n')[2]}\n`);
+      const r = receiver();
+      const s = r.sample();
+      const path = join(root.path, 'proc/net/dev');
+      assert.deepEqual(s.problems, [
+        `${path} line 4: expected 16 counters, found 3 (interface "eth1") — line skipped`,
+        `${path}: interface "eth0" is listed more than once — later line skipped`,
+      ]);
+      assert.deepEqual(s.interfaces.map((i) => [i.name, i.counters.rxBytes]), [['eth0', 1]]);
+    });
+
+    it('throws ReadError when /proc/net/dev cannot be read', () => {
+      const r = receiver();
+      assert.throws(() => r.sample(), (err: unknown) => err instanceof ReadError && err.message.startsWith(`cannot read ${join(root.path, 'proc/net/dev')} (ENOENT): `));
+    });
+  });
+
+  describe('toScopeMetrics', () => {
+    it('emits every metadata.yaml metric with its name, unit and description, in metadata order', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 1 } }));
+      root.writeLink('eth0', { operstate: 'up', carrier: '1', speed: '100', mtu: '1500' });
+      const r = receiver();
+      const sm = r.toScopeMetrics(r.sample());
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      assert.deepEqual(sm.scope, { name: metadata.scopeName, version: pkg.version });
+      assert.deepEqual(
+        sm.metrics.map((m) => [m.descriptor.name, m.descriptor.unit, m.descriptor.description]),
+        Object.values(metadata.metrics).map((m) => [m.name, m.unit, m.description]),
+      );
+      for (const m of sm.metrics) {
+        const md = metadata.metrics[m.descriptor.name]!;
+        assert.equal(m.aggregationTemporality, AggregationTemporality.CUMULATIVE);
+        assert.equal(m.dataPointType, md.kind === 'sum' ? DataPointType.SUM : DataPointType.GAUGE);
+        if (m.dataPointType === DataPointType.SUM) assert.equal(m.isMonotonic, true);
+        for (const p of m.dataPoints) assert.deepEqual(Object.keys(p.attributes), md.attributes);
+      }
+    });
+
+    it('maps each sum to the /proc/net/dev columns named in metadata.yaml source', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 1, rxPackets: 2, rxErrs: 3, rxDrop: 4, txBytes: 9, txPackets: 10, txErrs: 11, txDrop: 12 } }));
+      const r = receiver();
+      const sm = r.toScopeMetrics(r.sample());
+      const values = (name: string) => sumMetric(sm, name).dataPoints.map((p) => `${p.attributes['network.io.direction']}=${p.value}`);
+      assert.deepEqual(values('system.network.io'), ['receive=1', 'transmit=9']);
+      assert.deepEqual(values('system.network.packet.count'), ['receive=2', 'transmit=10']);
+      assert.deepEqual(values('system.network.errors'), ['receive=3', 'transmit=11']);
+      assert.deepEqual(values('system.network.packet.dropped'), ['receive=4', 'transmit=12']);
+    });
+
+    it('leaves out metrics without any data point (no interfaces, or no link data)', () => {
+      root.writeProcNetDev(procNetDev({}));
+      const r = receiver();
+      assert.deepEqual(r.toScopeMetrics(r.sample()).metrics, []);
+    });
+
+    it('reuses attribute sets across samples (allocation per point stays one object)', () => {
+      root.writeProcNetDev(procNetDev({ eth0: {} }));
+      const r = receiver();
+      const a = sumMetric(r.toScopeMetrics(r.sample()), 'system.network.io').dataPoints[0]!.attributes;
+      clock.advance(5000);
+      const b = sumMetric(r.toScopeMetrics(r.sample()), 'system.network.io').dataPoints[0]!.attributes;
+      assert.equal(a, b);
+      assert.ok(Object.isFrozen(a));
+    });
+  });
+
+  describe('namespaceWarning (with a stubbed HostFs; the real check is in namespace.test.ts)', () => {
+    interface NsIds {
+      own?: string;
+      init?: string;
+      ownIno?: number;
+      initIno?: number;
+    }
+    class NsHostFs extends HostFs {
+      constructor(root: string, private readonly ids: NsIds) {
+        super(root);
+      }
+      override readSelfNetNamespace(): string | undefined {
+        return this.ids.own;
+      }
+      override readRootInitNetNamespace(): string | undefined {
+        return this.ids.init;
+      }
+      override procNetDevInode(): number | undefined {
+        return this.ids.ownIno;
+      }
+      override rootInitNetDevInode(): number | undefined {
+        return this.ids.initIno;
+      }
+    }
+    const make = (root: string, ids: NsIds) =>
+      new NetifReceiver({ rootPath: root, include: [], exclude: [], metadataRefreshMs: 1000 }, { hostfs: new NsHostFs(root, ids) });
+
+    it('warns in one line, with the fix, when the namespace links differ', () => {
+      const w = make('/host', { own: 'net:[4026532001]', init: 'net:[4026531840]', ownIno: 1, initIno: 1 }).namespaceWarning();
+      assert.equal(
+        w,
+        '/host/proc/net/dev shows the agent\'s own network namespace (net:[4026532001]), not the host\'s (net:[4026531840]): ' +
+          '/proc/net follows the reading process, not the mounted /proc — run the agent in the host network namespace ' +
+          '(Kubernetes: hostNetwork: true; docker/compose: network_mode: host / docker run --network host)',
+      );
+    });
+
+    it('falls back to the net/dev inodes when pid 1\'s namespace link is unreadable (no ptrace access)', () => {
+      const w = make('/host', { own: 'net:[4026532001]', ownIno: 4026532183, initIno: 4026531874 }).namespaceWarning();
+      assert.match(w ?? '', /^\/host\/proc\/net\/dev shows the agent's own network namespace \(net\/dev inode 4026532183\), not the host's \(net\/dev inode 4026531874\): /);
+      assert.equal(make('/host', { own: 'net:[4026532001]', ownIno: 7, initIno: 7 }).namespaceWarning(), undefined);
+    });
+
+    it('is silent when they match, when nothing can be compared, and when reading "/"', () => {
+      assert.equal(make('/host', { own: 'net:[1]', init: 'net:[1]', ownIno: 1, initIno: 2 }).namespaceWarning(), undefined);
+      assert.equal(make('/host', { init: 'net:[1]', ownIno: 5 }).namespaceWarning(), undefined);
+      assert.equal(make('/host', { own: 'net:[2]', initIno: 6 }).namespaceWarning(), undefined);
+      assert.equal(make('/host', {}).namespaceWarning(), undefined);
+      assert.equal(make('/', { own: 'net:[2]', init: 'net:[1]', ownIno: 1, initIno: 2 }).namespaceWarning(), undefined);
+    });
+  });
+});
