@@ -1,0 +1,14 @@
+export type { Exporter } from './exporter.js';
+export { createPrometheusExporter, mountPrometheusRoutes } from './prometheus/exporter.js';
+export type { PrometheusExporter, PrometheusExporterOptions, PrometheusRoutesOptions, SnapshotSource } from './prometheus/exporter.js';
+export { encodeExposition } from './prometheus/encode.js';
+export type { EncodeOptions } from './prometheus/encode.js';
+export { PROMETHEUS_CONTENT_TYPE } from './prometheus/text-format.js';
+export { createOtlpExporter } from './otlp/exporter.js';
+export type { OtlpExporter, OtlpExporterOptions } from './otlp/exporter.js';
+export { DEFAULT_OTLP_GRPC_ENDPOINT, DEFAULT_OTLP_HTTP_ENDPOINT, resolveOtlpTarget } from './otlp/endpoint.js';
+export type { OtlpProtocol, OtlpTarget } from './otlp/endpoint.js';
+export { createHttpServer } from '../http/server.js';
+export type { HttpServer, HttpServerOptions, RouteHandler } from '../http/server.js';
+export { DEFAULT_SERVICE_NAME, cliVersion, detectResource } from '../resource.js';
+export type { DetectResourceOptions } from '../resource.js';
