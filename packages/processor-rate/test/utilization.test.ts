@@ -1,3 +1,4 @@
+import { loadMetadata } from '@otel-netif/metadata';
 import assert from 'node:assert/strict';
 import { ValueType } from '@opentelemetry/api';
 import { InstrumentType } from '@opentelemetry/sdk-metrics';
@@ -20,9 +21,8 @@ describe('RateProcessor utilization', () => {
     assert.deepEqual(values(r, UTIL), { 'eth0/receive': 0.1, 'eth0/transmit': 0.02 });
     assert.deepEqual(metric(r, UTIL)?.descriptor, {
       name: UTIL,
-      description:
-        'Share of the link\'s capacity in use per direction (0..1): io.rate divided by the link speed, ' +
-        'or by --max-bandwidth where set. Absent when neither is known, and for the folded "other".',
+      // The description is metadata.yaml's, word for word: the one source of truth.
+      description: loadMetadata(new URL('../metadata.yaml', import.meta.url)).metrics[UTIL]?.description,
       unit: '1',
       type: InstrumentType.OBSERVABLE_GAUGE,
       valueType: ValueType.DOUBLE,
