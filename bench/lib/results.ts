@@ -1,0 +1,133 @@
+/** The shape of bench/results/latest.json; docs and the chart are rendered from it alone. */
+
+export const TARGET_IDS = ['otelNetif', 'neNetdev', 'neNetclass', 'hostMetrics'] as const;
+export type TargetId = (typeof TARGET_IDS)[number];
+
+export const TARGET_LABELS: Record<TargetId, string> = {
+  otelNetif: 'otel-netif',
+  neNetdev: 'node_exporter netdev-only',
+  neNetclass: 'node_exporter netdev+netclass',
+  hostMetrics: '@opentelemetry/host-metrics',
+};
+
+export interface ScrapeStats {
+  count: number;
+  medianMs: number;
+  p90Ms: number;
+  cpuMsPerScrape: number;
+  rssKb: number;
+  threads: number;
+  /** Decoded /metrics size; wireBytes is what crossed the socket (gzip when offered). */
+  bytes: number;
+  wireBytes: number;
+  contentEncoding: string;
+  series: number;
+  interfaces: number;
+  families: string[];
+}
+
+export interface TargetResult {
+  scrape?: ScrapeStats;
+  error?: string;
+  /** Why this peer cannot run in this mode (not a failure). */
+  skipped?: string;
+}
+
+/** One C read of /proc/net/dev: what no agent can go below. */
+export interface FloorStats {
+  medianMs: number;
+  p90Ms: number;
+  cpuMsPerRead: number;
+  bytes: number;
+  iterations: number;
+}
+
+/**
+ * otel-netif's sample() + toScopeMetrics() + process() with top-N, timed in-process in a tight
+ * loop: without the sysfs refresh (the goal's "read + parse + rates + top-N"), and with the
+ * share of round-robin refresh one sample does at the default interval (5 s) and refresh (30 s).
+ */
+export interface SampleStats {
+  iterations: number;
+  medianMs: number;
+  p90Ms: number;
+  cpuMsPerSample: number;
+  interfaces: number;
+  /** os.networkInterfaces() in the same process: the per-sample call the issue warns about. */
+  networkInterfacesMs: number;
+  /** Where the time goes: the first sample (all sysfs read), no sysfs refresh, and stages alone. */
+  firstSampleMs: number;
+  withRefreshMedianMs: number;
+  withRefreshCpuMs: number;
+  readFileMedianMs: number;
+  parseMedianMs: number;
+}
+
+/** otel-netif at a short interval scraped once per interval: all CPU over the window ÷ samples. */
+export interface CycleStats {
+  intervalMs: number;
+  windowMs: number;
+  samples: number;
+  cpuMsPerCycle: number;
+  /** Latency of a scrape that follows a new sample, so encodes (and gzips) afresh. */
+  freshScrapeMedianMs: number;
+  rssKb: number;
+}
+
+export interface SizeResult {
+  n: number;
+  /** Lines in /proc/net/dev: N taps plus loopback. */
+  interfaces: number;
+  setupMs: number;
+  floor?: FloorStats;
+  sample?: SampleStats;
+  cycle?: CycleStats;
+  targets: Partial<Record<TargetId, TargetResult>>;
+}
+
+export interface SteadyStats {
+  n: number;
+  intervalMs: number;
+  scrapePeriodMs: number;
+  windowMs: number;
+  cpuMs: number;
+  cpuPercentOfCore: number;
+  rssKb: number;
+}
+
+export interface SpawnCheck {
+  n: number;
+  windowMs: number;
+  samples: number;
+  processesSpawned: number;
+  execs: number;
+}
+
+export interface ProfileEntry {
+  fn: string;
+  where: string;
+  selfMs: number;
+  selfPercent: number;
+}
+
+export interface BenchResults {
+  version: 1;
+  date: string;
+  mode: 'netns' | 'fixture';
+  quick: boolean;
+  gzip: boolean;
+  machine: { nproc: number; cpuModel: string; kernel: string; node: string; nodeExporter: string; hostMetrics: string };
+  sizes: SizeResult[];
+  steady?: SteadyStats;
+  spawns?: SpawnCheck;
+  profiles?: Record<string, ProfileEntry[]>;
+  runtimeMs: number;
+}
+
+export type GoalStatus = 'met' | 'missed' | 'not measured';
+
+export interface Goal {
+  goal: string;
+  status: GoalStatus;
+  detail: string;
+}
