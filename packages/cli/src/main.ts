@@ -12,6 +12,7 @@ import { cliVersion } from './resource.js';
 import { commanderLine, errorLine, strayArguments } from './commands/usage-errors.js';
 import { runAgent } from './commands/run.js';
 import { snapshotCommand } from './commands/snapshot.js';
+import { topCommand } from './commands/top.js';
 
 export interface MainIo {
   stdout: (text: string) => void;
@@ -24,6 +25,7 @@ export interface MainIo {
 const COMMANDS: Record<CommandName, string> = {
   run: 'run the agent: sample interfaces and serve or push their metrics (the default command)',
   snapshot: 'sample twice, print per-interface rates once, and exit',
+  top: 'watch interface traffic live in the terminal, here or on remote agents (--remote)',
 };
 
 function defaultIo(): MainIo {
@@ -58,8 +60,11 @@ function flagValues(cmd: Command, name: CommandName): FlagValues {
   const flags: FlagValues = {};
   for (const spec of OPTIONS.filter((o) => o.commands.includes(name))) {
     const attr = new Option(flagsOf(spec)).attributeName();
+    // Commander gives a lone --no-x flag a default (true) of its own: only what was typed counts.
+    if (cmd.getOptionValueSource(attr) !== 'cli') continue;
     const v: unknown = cmd.getOptionValue(attr);
-    if (v !== undefined) flags[spec.key] = v as string | string[] | boolean;
+    // --no-ui arrives as ui=false; the option itself (no-ui) is then set.
+    if (v !== undefined) flags[spec.key] = spec.kind === 'boolean' && spec.key.startsWith('no-') ? v === false : (v as string | string[] | boolean);
   }
   return flags;
 }
@@ -107,6 +112,10 @@ function buildProgram(io: MainIo, argv: string[], onResult: (code: number) => vo
   const snapshot = program.command('snapshot').description(COMMANDS.snapshot).allowExcessArguments(true);
   addOptions(snapshot, 'snapshot');
   snapshot.action(action('snapshot', (loaded, logger) => snapshotCommand(loaded, { logger, write: io.stdout })));
+
+  const top = program.command('top').description(COMMANDS.top).allowExcessArguments(true);
+  addOptions(top, 'top');
+  top.action(action('top', (loaded, logger) => topCommand(loaded, { logger, write: io.stdout })));
   return program;
 }
 

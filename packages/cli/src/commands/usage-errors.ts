@@ -5,7 +5,7 @@ import { ConfigError } from '../config/load.js';
 import { OPTIONS } from '../config/options.js';
 import type { CommandName } from '../config/types.js';
 
-export const COMMAND_NAMES: CommandName[] = ['run', 'snapshot'];
+export const COMMAND_NAMES: CommandName[] = ['run', 'snapshot', 'top'];
 const HELP_HINT = '(see otel-netif --help)';
 
 /** A problem's trailing "(how to fix)" becomes "— how to fix", the shape of every error line. */
@@ -16,7 +16,7 @@ export function errorLine(problem: string, last: boolean): string {
 
 /** The command a failing argv was meant for: commander's errors do not say. */
 function commandOf(argv: string[]): CommandName {
-  return argv[0] === 'snapshot' ? 'snapshot' : 'run';
+  return argv[0] === 'snapshot' || argv[0] === 'top' ? argv[0] : 'run';
 }
 
 function longFlags(name: CommandName): string[] {

@@ -13,7 +13,7 @@ function input(file: string) {
 
 const INVALID: Record<string, string[]> = {
   'invalid-values.yaml': [
-    'config.yaml: exporter[1]: "prom": unknown exporter (did you mean "prometheus"? use prometheus, otlp, console, none)',
+    'config.yaml: exporter[1]: "prom": unknown exporter (did you mean "prometheus"? use prometheus, otlp, console, events, none)',
     'config.yaml: interval: "5x": not a duration (use e.g. 500ms, 5s, 1m)',
     'config.yaml: export-interval: "60000": a duration needs a unit (e.g. 60000ms)',
     'config.yaml: listen: "::1:9464": put an IPv6 address in brackets (e.g. [::]:9464 or [::1]:9464)',

@@ -141,8 +141,8 @@ describe('config values', () => {
   describe('names', () => {
     it('maps OTEL_METRICS_EXPORTER values', () => {
       assert.deepEqual(['Prometheus', 'otlp', 'console', 'logging', 'none'].map(parseExporterName), ['prometheus', 'otlp', 'console', 'console', 'none']);
-      assert.equal(problem(() => parseExporterName('prom')), 'unknown exporter (did you mean "prometheus"? use prometheus, otlp, console, none)');
-      assert.equal(problem(() => parseExporterName('zipkin')), 'unknown exporter (use prometheus, otlp, console, none)');
+      assert.equal(problem(() => parseExporterName('prom')), 'unknown exporter (did you mean "prometheus"? use prometheus, otlp, console, events, none)');
+      assert.equal(problem(() => parseExporterName('zipkin')), 'unknown exporter (use prometheus, otlp, console, events, none)');
     });
     it('allows none only alone, and removes duplicates', () => {
       assert.deepEqual(combineExporters(['none']), []);

@@ -17,14 +17,14 @@ describe('main()', () => {
   it('turns a misspelt command into a suggestion', async () => {
     const r = await call(['snaphot']);
     assert.equal(r.code, 2);
-    assert.deepEqual(r.stderr, ['otel-netif: unknown command "snaphot" — did you mean "snapshot"? commands: run, snapshot, help (see otel-netif --help)']);
+    assert.deepEqual(r.stderr, ['otel-netif: unknown command "snaphot" — did you mean "snapshot"? commands: run, snapshot, top, help (see otel-netif --help)']);
   });
 
   it('help for an unknown command: one error line, exit 2', async () => {
     const r = await call(['help', 'nope']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.deepEqual(r.stderr, ['otel-netif: no such command — commands: run, snapshot (see otel-netif --help)']);
+    assert.deepEqual(r.stderr, ['otel-netif: no such command — commands: run, snapshot, top (see otel-netif --help)']);
   });
 
   it('refuses stray arguments after a command', async () => {
