@@ -36,6 +36,10 @@ export interface AgentOptions {
   listen?: boolean;
   port?: number;
   env?: Record<string, string>;
+  /** A command that runs node, e.g. ['setpriv', '--reuid=65534', …] to drop privileges (not with netns). */
+  wrap?: string[];
+  /** Working directory of the agent; the repository root by default. */
+  cwd?: string;
   /** Wait for GET /readyz to answer 200 (default true when listening). */
   waitReady?: boolean;
   readyTimeoutMs?: number;
@@ -130,11 +134,13 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const listen = opts.listen ?? true;
   const port = opts.port ?? (listen ? await freePort() : 0);
   const args = [CLI_BIN, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
-  const [cmd, cmdArgs] = opts.netns === undefined
-    ? [process.execPath, args]
-    : ['ip', ['netns', 'exec', nsName(opts.netns), process.execPath, ...args]];
+  const [cmd, cmdArgs] = opts.netns !== undefined
+    ? ['ip', ['netns', 'exec', nsName(opts.netns), process.execPath, ...args]]
+    : opts.wrap?.[0] !== undefined
+      ? [opts.wrap[0], [...opts.wrap.slice(1), process.execPath, ...args]]
+      : [process.execPath, args];
   const child = trackProcess(spawn(cmd, cmdArgs, {
-    cwd: REPO_ROOT,
+    cwd: opts.cwd ?? REPO_ROOT,
     env: agentEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   }));

@@ -5,7 +5,8 @@
  * copes with a collector that is down, overloaded or slow.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
@@ -28,7 +29,7 @@ export interface ReceivedExport {
 export interface OtlpReceiver {
   readonly kind: 'http' | 'grpc';
   readonly port: number;
-  /** Base URL, as --otlp-endpoint takes it: http://127.0.0.1:PORT */
+  /** Base URL, as --otlp-endpoint takes it: http://127.0.0.1:PORT (https:// with tls) */
   readonly endpoint: string;
   /** Exports accepted (answered with success), in arrival order. */
   readonly exports: ReceivedExport[];
@@ -49,12 +50,15 @@ export interface OtlpReceiver {
 export interface ReceiverOptions {
   /** 0 (default) lets the OS pick; a fixed port brings a receiver up where an exporter already points. */
   port?: number;
+  /** Serve TLS (endpoint https://…) with this certificate; with `clientCa`, require a client certificate it signed. */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
 
 const METRICS_PATH = '/v1/metrics';
 const GRPC_EXPORT_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// Unref'd: a delayed answer still pending when a test ends must not keep mocha alive.
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 class ReceiverState {
   readonly exports: ReceivedExport[] = [];
@@ -104,7 +108,7 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
 /** An OTLP/HTTP receiver on 127.0.0.1: protobuf and JSON bodies, gzip or not. */
 export async function startOtlpHttpReceiver(opts: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const state = new ReceiverState();
-  const server: Server = createServer(async (req, res) => {
+  const handler: RequestListener = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'POST' || path !== METRICS_PATH) {
       res.writeHead(404).end();
@@ -134,13 +138,17 @@ export async function startOtlpHttpReceiver(opts: ReceiverOptions = {}): Promise
     } catch (err) {
       res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`cannot decode: ${(err as Error).message}`);
     }
-  });
+  };
+  const tls = opts.tls;
+  const server: Server = tls
+    ? (createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, handler) as unknown as Server)
+    : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: '127.0.0.1', port: opts.port ?? 0 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return receiver('http', port, state, () => new Promise<void>((resolve) => {
+  return receiver('http', port, state, tls !== undefined, () => new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   }));
@@ -189,20 +197,24 @@ export async function startOtlpGrpcReceiver(opts: ReceiverOptions = {}): Promise
   };
   server.addService(service, { Export: exportHandler as grpc.UntypedHandleCall });
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`127.0.0.1:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    const tls = opts.tls;
+    const credentials = tls
+      ? grpc.ServerCredentials.createSsl(tls.clientCa ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.clientCa !== undefined)
+      : grpc.ServerCredentials.createInsecure();
+    server.bindAsync(`127.0.0.1:${opts.port ?? 0}`, credentials, (err, p) => (err ? reject(err) : resolve(p)));
   });
-  return receiver('grpc', port, state, async () => {
+  return receiver('grpc', port, state, opts.tls !== undefined, async () => {
     // Not tryShutdown: an exporter's open channel would keep it waiting.
     server.forceShutdown();
   });
 }
 
-function receiver(kind: 'http' | 'grpc', port: number, state: ReceiverState, close: () => Promise<void>): OtlpReceiver {
+function receiver(kind: 'http' | 'grpc', port: number, state: ReceiverState, tls: boolean, close: () => Promise<void>): OtlpReceiver {
   let closed: Promise<void> | undefined;
   return {
     kind,
     port,
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     exports: state.exports,
     get attempts() {
       return state.attempts;

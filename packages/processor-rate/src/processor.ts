@@ -5,8 +5,8 @@ import { validateRateProcessorConfig } from './config.js';
 import { INTERFACE_ATTRIBUTE, INTERFACE_SPEED_METRIC, rateMetadata } from './metadata.js';
 import type { RateMetadata } from './metadata.js';
 import { RateTracker } from './series-state.js';
-import { attributesKey } from './series-key.js';
-import { foldPoints, selectTopInterfaces } from './top-n.js';
+import type { SeriesState } from './series-state.js';
+import { TopN } from './ranking.js';
 import { capacityFor, collectLinkSpeeds } from './utilization.js';
 import type { RateProcessorConfig, RateResult, RateSeries } from './types.js';
 
@@ -22,6 +22,16 @@ interface GaugeDescriptor extends MetricDescriptor {
 interface PendingGauge {
   descriptor: GaugeDescriptor;
   points: DataPoint<number>[];
+  /** The series state of each point, in step with `points`; only with top-N. */
+  states: SeriesState[] | undefined;
+}
+
+/** One run of rate points from one input metric, in input order: what `series` lists. */
+interface Segment {
+  metric: string;
+  points: DataPoint<number>[];
+  from: number;
+  to: number;
 }
 
 function rateUnit(unit: string): string {
@@ -46,6 +56,10 @@ export class RateProcessor {
   private readonly config: Readonly<RateProcessorConfig>;
   private readonly meta: RateMetadata;
   private readonly tracker = new RateTracker();
+  private readonly descriptors = new Map<string, GaugeDescriptor>();
+  /** Undefined when topN is 0: nothing folds, and no per-point bookkeeping is kept for it. */
+  private readonly topN: TopN | undefined;
+  private readonly utilizationDescriptor: GaugeDescriptor;
 
   /** @throws TypeError listing every problem when the config is invalid (see validateRateProcessorConfig). */
   constructor(config: RateProcessorConfig) {
@@ -53,6 +67,9 @@ export class RateProcessor {
     if (problems.length > 0) throw new TypeError(`invalid rate processor config: ${problems.join('; ')}`);
     this.config = Object.freeze({ topN: config.topN, maxBandwidthBytesPerSecond: config.maxBandwidthBytesPerSecond });
     this.meta = rateMetadata();
+    this.topN = config.topN > 0 ? new TopN(INTERFACE_ATTRIBUTE, config.topN) : undefined;
+    const { name, description, unit } = this.meta.utilization;
+    this.utilizationDescriptor = Object.freeze({ name, description, unit, type: InstrumentType.OBSERVABLE_GAUGE, valueType: ValueType.DOUBLE });
   }
 
   /** Series whose previous sample is remembered: those present in the last process() input. */
@@ -64,13 +81,13 @@ export class RateProcessor {
     const { meta, config } = this;
     const gauges = new Map<string, PendingGauge>();
     const linkSpeeds = new Map<string, number>();
-    const series: RateSeries[] = [];
+    const segments: Segment[] = [];
 
     this.tracker.beginRound();
     for (const scope of input) {
       for (const metric of scope.metrics) {
         if (isRateSource(metric)) {
-          this.rates(metric, gauges, series);
+          this.rates(metric, gauges, segments);
         } else if (metric.dataPointType === DataPointType.GAUGE && metric.descriptor.name === INTERFACE_SPEED_METRIC) {
           collectLinkSpeeds(metric, INTERFACE_ATTRIBUTE, linkSpeeds);
         }
@@ -79,76 +96,85 @@ export class RateProcessor {
     this.tracker.sweep();
 
     const utilization: DataPoint<number>[] = [];
-    const ioPoints = gauges.get(meta.ioRateMetric)?.points ?? [];
-    for (const p of ioPoints) {
-      const name = p.attributes[INTERFACE_ATTRIBUTE];
-      if (typeof name !== 'string') continue;
-      const capacity = capacityFor(name, linkSpeeds, config.maxBandwidthBytesPerSecond);
-      if (capacity === undefined) continue;
-      // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
-      const u: DataPoint<number> = { attributes: p.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value / capacity };
-      utilization.push(u);
-      series.push({ metric: meta.utilization.name, attributes: u.attributes, value: u.value });
+    const utilizationStates: SeriesState[] = [];
+    const io = gauges.get(meta.ioRateMetric);
+    if (io && (linkSpeeds.size > 0 || config.maxBandwidthBytesPerSecond > 0)) {
+      for (let i = 0; i < io.points.length; i++) {
+        const p = io.points[i] as DataPoint<number>;
+        const name = p.attributes[INTERFACE_ATTRIBUTE];
+        if (typeof name !== 'string') continue;
+        const capacity = capacityFor(name, linkSpeeds, config.maxBandwidthBytesPerSecond);
+        if (capacity === undefined) continue;
+        // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
+        utilization.push({ attributes: p.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value / capacity });
+        if (io.states) utilizationStates.push(io.states[i] as SeriesState);
+      }
     }
 
-    const keep = config.topN > 0 ? selectTopInterfaces(this.scores(gauges), config.topN) : undefined;
+    const { topN } = this;
+    let folds = false;
+    if (topN) {
+      topN.beginRound();
+      for (const [name, g] of gauges) topN.score(g.points, g.states as SeriesState[], name === meta.ioRateMetric);
+      folds = topN.select();
+    }
     const metrics: GaugeMetricData[] = [];
-    for (const [name, g] of gauges) {
-      const points = keep ? foldPoints(g.points, keep, INTERFACE_ATTRIBUTE) : g.points;
+    for (const g of gauges.values()) {
+      const points = folds && topN ? topN.fold(g.points, g.states as SeriesState[]) : g.points;
       if (points.length > 0) metrics.push(gauge(g.descriptor, points));
     }
-    const named = keep ? utilization.filter((p) => keep.has(p.attributes[INTERFACE_ATTRIBUTE] as string)) : utilization;
-    if (named.length > 0) {
-      const { name, description, unit } = meta.utilization;
-      metrics.push(gauge({ name, description, unit, type: InstrumentType.OBSERVABLE_GAUGE, valueType: ValueType.DOUBLE }, named));
-    }
+    const named = folds && topN ? utilization.filter((_p, i) => topN.isNamed(utilizationStates[i] as SeriesState)) : utilization;
+    if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named));
 
+    const scopeMetrics: ScopeMetrics = { scope: { name: meta.scopeName, version: meta.scopeVersion }, metrics };
+    const utilizationMetric = meta.utilization.name;
+    let series: RateSeries[] | undefined;
+    // `series` is built on first read: the agent's exporters never read it (only local views do),
+    // and an object per rate per round was a tenth of a sample's allocation. An own, enumerable
+    // getter, so the result still looks like a plain { scopeMetrics, series } to whoever inspects it.
     return {
-      scopeMetrics: { scope: { name: meta.scopeName, version: meta.scopeVersion }, metrics },
-      series,
+      scopeMetrics,
+      get series(): RateSeries[] {
+        return (series ??= unfoldedSeries(segments, utilizationMetric, utilization));
+      },
     };
   }
 
-  private rates(metric: SumMetricData, gauges: Map<string, PendingGauge>, series: RateSeries[]): void {
+  private rates(metric: SumMetricData, gauges: Map<string, PendingGauge>, segments: Segment[]): void {
     const source = metric.descriptor;
     const name = source.name + RATE_SUFFIX;
     let g = gauges.get(name);
     if (g === undefined) {
-      const listed = this.meta.metrics[name];
-      g = {
-        descriptor: {
-          name,
-          description: listed?.description ?? `Per-second rate of ${source.name}, over the last sampling interval.`,
-          // From the input, not metadata.yaml: it must follow the counter's actual unit.
-          unit: rateUnit(source.unit),
-          type: InstrumentType.OBSERVABLE_GAUGE,
-          valueType: ValueType.DOUBLE,
-        },
-        points: [],
-      };
+      // States are kept in step with the points only for top-N, which needs them.
+      g = { descriptor: this.rateDescriptor(source), points: [], states: this.topN ? [] : undefined };
       gauges.set(name, g);
     }
-    const states = this.tracker.forMetric(source.name);
-    for (const p of metric.dataPoints) {
-      const r = states.observe(attributesKey(p.attributes), p);
-      if (r === undefined) continue;
-      g.points.push(r);
-      series.push({ metric: name, attributes: r.attributes, value: r.value });
-    }
+    const { points } = g;
+    const from = points.length;
+    this.tracker.forMetric(source.name).observeAll(metric.dataPoints, g);
+    if (points.length > from) segments.push({ metric: name, points, from, to: points.length });
   }
 
-  /** Total bytes/s per interface; interfaces with other rates but no byte rate score 0. */
-  private scores(gauges: ReadonlyMap<string, PendingGauge>): Map<string, number> {
-    const scores = new Map<string, number>();
-    for (const [name, g] of gauges) {
-      const isIo = name === this.meta.ioRateMetric;
-      for (const p of g.points) {
-        const iface = p.attributes[INTERFACE_ATTRIBUTE];
-        if (typeof iface !== 'string') continue;
-        scores.set(iface, (scores.get(iface) ?? 0) + (isIo ? p.value : 0));
-      }
+  /** One descriptor object per rate gauge, kept across rounds, so consumers can cache by it. */
+  private rateDescriptor(source: MetricDescriptor): GaugeDescriptor {
+    const cacheKey = `${source.name}\0${source.unit}\0${source.description}`;
+    let d = this.descriptors.get(cacheKey);
+    if (d === undefined) {
+      const name = source.name + RATE_SUFFIX;
+      const listed = this.meta.metrics[name];
+      d = Object.freeze({
+        name,
+        description: listed?.description ?? `Per-second rate of ${source.name}, over the last sampling interval.`,
+        // From the input, not metadata.yaml: it must follow the counter's actual unit.
+        unit: rateUnit(source.unit),
+        type: InstrumentType.OBSERVABLE_GAUGE,
+        valueType: ValueType.DOUBLE,
+      });
+      // The bound only guards against a producer that invents metrics.
+      if (this.descriptors.size >= 1000) this.descriptors.clear();
+      this.descriptors.set(cacheKey, d);
     }
-    return scores;
+    return d;
   }
 }
 
@@ -159,4 +185,16 @@ function gauge(descriptor: GaugeDescriptor, dataPoints: DataPoint<number>[]): Ga
     aggregationTemporality: AggregationTemporality.CUMULATIVE,
     dataPoints,
   };
+}
+
+function unfoldedSeries(segments: readonly Segment[], utilizationMetric: string, utilization: readonly DataPoint<number>[]): RateSeries[] {
+  const out: RateSeries[] = [];
+  for (const { metric, points, from, to } of segments) {
+    for (let i = from; i < to; i++) {
+      const p = points[i] as DataPoint<number>;
+      out.push({ metric, attributes: p.attributes, value: p.value });
+    }
+  }
+  for (const u of utilization) out.push({ metric: utilizationMetric, attributes: u.attributes, value: u.value });
+  return out;
 }

@@ -24,12 +24,35 @@ function encodeValue(v: AttributeValue): string {
 }
 
 /**
+ * True when `attributes` can never change: only then may something derived from it be cached by
+ * the object's identity. The receiver freezes the attribute sets it reuses across samples.
+ */
+export function isImmutable(attributes: Attributes): boolean {
+  return Object.isFrozen(attributes);
+}
+
+// Keys of frozen attribute sets, by identity: a producer that reuses its attribute objects (the
+// receiver does, one per series) pays for each key once, not once per point per round. Weak, so a
+// vanished series' key goes with its attributes.
+const keyCache = new WeakMap<Attributes, string>();
+
+/**
  * Identity of an attribute set within one metric, the same whatever order the attributes were
  * written in. `replaceKey`/`replaceValue` give the key the set would have with that one attribute
  * changed, without copying the attributes (top-N folding uses it). An attribute whose value is
  * undefined counts as absent.
  */
 export function attributesKey(attributes: Attributes, replaceKey?: string, replaceValue?: string): string {
+  if (replaceKey !== undefined || !isImmutable(attributes)) return buildKey(attributes, replaceKey, replaceValue);
+  let key = keyCache.get(attributes);
+  if (key === undefined) {
+    key = buildKey(attributes, undefined, undefined);
+    keyCache.set(attributes, key);
+  }
+  return key;
+}
+
+function buildKey(attributes: Attributes, replaceKey: string | undefined, replaceValue: string | undefined): string {
   const keys = Object.keys(attributes);
   // Producers emit the same key order every time, so the sort is usually skipped.
   if (!isSorted(keys)) keys.sort();

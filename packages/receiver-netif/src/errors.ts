@@ -1,4 +1,4 @@
-/** /proc/net/dev could not be read at all; the message is one line naming the path and the fix. */
+/** /proc/net/dev could not be read, or held no usable interface line; the message is one line naming the path. */
 export class ReadError extends Error {
   constructor(
     readonly path: string,

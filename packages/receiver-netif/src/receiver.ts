@@ -4,13 +4,14 @@ import { compileInterfaceFilter } from './filter.js';
 import { HostFs } from './hostfs/host-fs.js';
 import { packagePlan } from './metrics-plan.js';
 import type { MetricsPlan } from './metrics-plan.js';
-import { COUNTER_FIELDS, parseProcNetDev } from './parse/proc-net-dev.js';
+import { ProcNetDevParser } from './parse/proc-net-dev.js';
 import { LINK_ATTRIBUTES, parseLinkInfo } from './parse/sysfs.js';
 import type { LinkAttribute } from './parse/sysfs.js';
 import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
 import type { InterfaceAttributes } from './scope-metrics.js';
 import { monotonicToHrTime } from './time.js';
-import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample } from './types.js';
+import { ReadError } from './errors.js';
+import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedInterface } from './types.js';
 
 export interface NetifReceiverConfig {
   /** Where the host's / is mounted ("/" outside a container); /proc/net/dev and /sys/class/net are read below it. */
@@ -21,6 +22,11 @@ export interface NetifReceiverConfig {
   exclude: string[];
   /** Each interface's sysfs link metadata is re-read about this often; 0 or Infinity: only when it first appears. */
   metadataRefreshMs: number;
+  /**
+   * At most this many interfaces get series; 0 or absent: no cap. The first seen keep their place
+   * while they exist (see the README for why not the busiest).
+   */
+  maxInterfaces?: number;
 }
 
 export interface NetifReceiverDeps {
@@ -56,9 +62,15 @@ export class NetifReceiver {
   private readonly refreshMs: number;
   private readonly plan: MetricsPlan;
   private readonly builder: ScopeMetricsBuilder;
+  private readonly parser = new ProcNetDevParser();
   /** Insertion order is the refresh order: a refreshed interface is moved to the end. */
   private readonly tracked = new Map<string, Tracked>();
   private generation = 0;
+  /** 0: no cap. */
+  readonly maxInterfaces: number;
+  /** Interfaces the cap keeps out, with the order they were first seen in: the next free slot goes to the oldest. */
+  private readonly waiting = new Map<string, number>();
+  private firstSeenOrder = 0;
   private lastMonotonicMs: number | undefined;
   /** Interface·milliseconds of refresh owed; one refresh costs refreshMs of it. */
   private refreshCredit = 0;
@@ -69,46 +81,91 @@ export class NetifReceiver {
     this.now = deps.now ?? (() => performance.now());
     this.timeOrigin = deps.timeOrigin ?? performance.timeOrigin;
     this.refreshMs = Number.isFinite(config.metadataRefreshMs) && config.metadataRefreshMs > 0 ? config.metadataRefreshMs : Infinity;
+    this.maxInterfaces = config.maxInterfaces !== undefined && Number.isSafeInteger(config.maxInterfaces) && config.maxInterfaces > 0 ? config.maxInterfaces : 0;
     this.plan = packagePlan();
     this.builder = new ScopeMetricsBuilder(this.plan, (name) => this.tracked.get(name)?.attrs ?? interfaceAttributes(name, this.plan.directions));
   }
 
-  /** One synchronous read of /proc/net/dev. Throws ReadError only when the file cannot be read at all. */
+  /**
+   * One synchronous read of /proc/net/dev. Throws ReadError when the file cannot be read, or when
+   * it holds no usable interface line at all (empty, truncated, garbage): such a read says nothing
+   * about the interfaces, so it must not end their series either.
+   */
   sample(): NetifSample {
-    const text = this.fs.readProcNetDev();
+    const bytes = this.fs.readProcNetDevBytes();
     const monotonicMs = this.now();
     const time = monotonicToHrTime(this.timeOrigin, monotonicMs);
-    const parsed = parseProcNetDev(text);
+    const parsed = this.parser.parse(bytes);
     const path = this.fs.procNetDevPath;
+    if (parsed.interfaces.length === 0 && (parsed.problems.length > 0 || Buffer.from(bytes).toString('utf8').trim() === '')) {
+      const first = parsed.problems[0];
+      const why = first ? `line ${first.line}: ${first.message}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more problems)` : ''}` : 'the file is empty';
+      throw new ReadError(path, `no interface could be read from ${path}: ${why}`);
+    }
     const problems = parsed.problems.map((p) => `${path} line ${p.line}: ${p.message} — line skipped`);
     const generation = ++this.generation;
 
-    const present: Tracked[] = [];
-    let added = 0;
-    for (const { name, counters } of parsed.interfaces) {
+    const rows: typeof parsed.interfaces = [];
+    const newcomers: typeof parsed.interfaces = [];
+    const listedNow = new Set<string>();
+    for (const row of parsed.interfaces) {
+      const { name, counters } = row;
       if (!this.filter(name)) continue;
-      let t = this.tracked.get(name);
-      if (t === undefined) {
-        t = { name, counters, startTime: time, link: this.readLink(name, problems), seen: generation, linkRead: generation, attrs: interfaceAttributes(name, this.plan.directions) };
-        this.tracked.set(name, t);
-        added++;
-      } else if (t.seen === generation) {
+      if (listedNow.has(name)) {
         problems.push(`${path}: interface ${JSON.stringify(name)} is listed more than once — later line skipped`);
         continue;
-      } else {
-        // A decrease means the counters restarted (driver reload, re-created link, 32-bit wrap):
-        // a new start time tells the backend not to compute a negative rate across it.
-        if (decreased(t.counters, counters)) t.startTime = time;
-        t.counters = counters;
-        t.seen = generation;
       }
-      present.push(t);
+      listedNow.add(name);
+      rows.push(row);
+      const t = this.tracked.get(name);
+      if (t === undefined) {
+        newcomers.push(row);
+        continue;
+      }
+      // A decrease means the counters restarted (driver reload, re-created link, 32-bit wrap):
+      // a new start time tells the backend not to compute a negative rate across it.
+      if (decreased(t.counters, counters)) t.startTime = time;
+      t.counters = counters;
+      t.seen = generation;
     }
     for (const [name, t] of this.tracked) if (t.seen !== generation) this.tracked.delete(name);
-    this.refreshSomeLinks(monotonicMs, generation, added, problems);
 
-    const interfaces: InterfaceSample[] = present.map((t) => ({ name: t.name, counters: t.counters, link: t.link, startTime: t.startTime }));
-    return { time, monotonicMs, interfaces, problems };
+    const admitted = this.admit(newcomers, listedNow);
+    for (const { name, counters } of admitted) {
+      this.tracked.set(name, { name, counters, startTime: time, link: this.readLink(name, problems), seen: generation, linkRead: generation, attrs: interfaceAttributes(name, this.plan.directions) });
+    }
+    this.refreshSomeLinks(monotonicMs, generation, admitted.length, problems);
+
+    // In /proc/net/dev order, whatever order the interfaces were admitted in.
+    const interfaces: InterfaceSample[] = [];
+    for (const { name } of rows) {
+      const t = this.tracked.get(name);
+      if (t !== undefined) interfaces.push({ name: t.name, counters: t.counters, link: t.link, startTime: t.startTime });
+    }
+    return { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: rows.length - interfaces.length };
+  }
+
+  /** Counter series one interface has (one per sum metric and direction), for counting what the cap leaves out. */
+  counterSeriesPerInterface(): number {
+    let n = 0;
+    for (const m of this.plan.metrics) if (m.kind === 'sum') n += m.sum.directions.length;
+    return n;
+  }
+
+  /**
+   * Which new interfaces get series. Without a cap, all. With one, free slots go to the interfaces
+   * seen earliest (those waiting since an earlier round first, then this round's in file order),
+   * so a kept interface never loses its series to a newer or busier one.
+   */
+  private admit(newcomers: ParsedInterface[], listedNow: ReadonlySet<string>): ParsedInterface[] {
+    if (this.maxInterfaces === 0) return newcomers;
+    for (const name of this.waiting.keys()) if (!listedNow.has(name)) this.waiting.delete(name);
+    for (const { name } of newcomers) if (!this.waiting.has(name)) this.waiting.set(name, ++this.firstSeenOrder);
+    const free = Math.max(0, this.maxInterfaces - this.tracked.size);
+    const order = (n: ParsedInterface) => this.waiting.get(n.name) ?? 0;
+    const admitted = newcomers.length <= free ? newcomers : [...newcomers].sort((a, b) => order(a) - order(b)).slice(0, free);
+    for (const { name } of admitted) this.waiting.delete(name);
+    return admitted;
   }
 
   /** The sample as OTel ScopeMetrics: cumulative sums with per-interface start times, and link gauges. */
@@ -192,7 +249,13 @@ export class NetifReceiver {
   }
 }
 
+// Spelled out rather than looped over COUNTER_FIELDS: a keyed load per field was a visible share
+// of a sample at thousands of interfaces.
 function decreased(prev: InterfaceCounters, next: InterfaceCounters): boolean {
-  for (const k of COUNTER_FIELDS) if (next[k] < prev[k]) return true;
-  return false;
+  return (
+    next.rxBytes < prev.rxBytes || next.rxPackets < prev.rxPackets || next.rxErrs < prev.rxErrs || next.rxDrop < prev.rxDrop ||
+    next.rxFifo < prev.rxFifo || next.rxFrame < prev.rxFrame || next.rxCompressed < prev.rxCompressed || next.rxMulticast < prev.rxMulticast ||
+    next.txBytes < prev.txBytes || next.txPackets < prev.txPackets || next.txErrs < prev.txErrs || next.txDrop < prev.txDrop ||
+    next.txFifo < prev.txFifo || next.txColls < prev.txColls || next.txCarrier < prev.txCarrier || next.txCompressed < prev.txCompressed
+  );
 }

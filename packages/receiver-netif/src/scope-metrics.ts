@@ -5,7 +5,7 @@ import type { DataPoint, MetricData, MetricDescriptor, ScopeMetrics } from '@ope
 import type { MetricMetadata } from '@otel-netif/metadata';
 import { ATTR_DIRECTION, ATTR_INTERFACE } from './metrics-plan.js';
 import type { MetricsPlan } from './metrics-plan.js';
-import type { NetifSample } from './types.js';
+import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample } from './types.js';
 
 /** Attribute sets of one interface, built once and shared by every point and sample (frozen for that reason). */
 export interface InterfaceAttributes {
@@ -31,58 +31,98 @@ function descriptor(m: MetricMetadata, type: InstrumentType): NetifMetricDescrip
   return Object.freeze({ name: m.name, description: m.description, unit: m.unit, type, valueType: ValueType.INT });
 }
 
+// One monomorphic accessor per counter: `counters[key]` with a key that varies per metric is a
+// megamorphic keyed load, and it ran for every point of every sample.
+const COUNTER_GETTERS: { readonly [K in keyof InterfaceCounters]: (c: InterfaceCounters) => number } = {
+  rxBytes: (c) => c.rxBytes,
+  rxPackets: (c) => c.rxPackets,
+  rxErrs: (c) => c.rxErrs,
+  rxDrop: (c) => c.rxDrop,
+  rxFifo: (c) => c.rxFifo,
+  rxFrame: (c) => c.rxFrame,
+  rxCompressed: (c) => c.rxCompressed,
+  rxMulticast: (c) => c.rxMulticast,
+  txBytes: (c) => c.txBytes,
+  txPackets: (c) => c.txPackets,
+  txErrs: (c) => c.txErrs,
+  txDrop: (c) => c.txDrop,
+  txFifo: (c) => c.txFifo,
+  txColls: (c) => c.txColls,
+  txCarrier: (c) => c.txCarrier,
+  txCompressed: (c) => c.txCompressed,
+};
+
+interface SumColumn {
+  /** Index into InterfaceAttributes.byDirection. */
+  direction: number;
+  get: (c: InterfaceCounters) => number;
+}
+
+type MetricBuild =
+  | { kind: 'sum'; descriptor: NetifMetricDescriptor; monotonic: boolean; columns: SumColumn[] }
+  | { kind: 'gauge'; descriptor: NetifMetricDescriptor; value: (link: LinkInfo) => number | undefined };
+
 /**
  * Builds ScopeMetrics by hand rather than through async instruments: the SDK cannot set a series'
  * start time (needed for resets) and keeps reporting vanished series forever under cumulative temporality.
  */
 export class ScopeMetricsBuilder {
-  private readonly descriptors: NetifMetricDescriptor[];
+  private readonly metrics: MetricBuild[];
 
   constructor(
     private readonly plan: MetricsPlan,
     private readonly attributesFor: (name: string) => InterfaceAttributes,
   ) {
-    this.descriptors = plan.metrics.map((m) =>
-      m.kind === 'sum' ? descriptor(m.sum.metric, InstrumentType.OBSERVABLE_COUNTER) : descriptor(m.gauge.metric, InstrumentType.OBSERVABLE_GAUGE),
+    this.metrics = plan.metrics.map((m): MetricBuild =>
+      m.kind === 'sum'
+        ? {
+            kind: 'sum',
+            descriptor: descriptor(m.sum.metric, InstrumentType.OBSERVABLE_COUNTER),
+            monotonic: m.sum.metric.monotonic,
+            columns: m.sum.directions.map((d) => ({ direction: d.index, get: COUNTER_GETTERS[d.counter] })),
+          }
+        : { kind: 'gauge', descriptor: descriptor(m.gauge.metric, InstrumentType.OBSERVABLE_GAUGE), value: m.gauge.value },
     );
   }
 
   build(sample: NetifSample): ScopeMetrics {
     const { interfaces, time } = sample;
-    const attrs = interfaces.map((i) => this.attributesFor(i.name));
+    const n = interfaces.length;
+    const attrs: InterfaceAttributes[] = new Array<InterfaceAttributes>(n);
+    for (let i = 0; i < n; i++) attrs[i] = this.attributesFor((interfaces[i] as InterfaceSample).name);
     const metrics: MetricData[] = [];
-    this.plan.metrics.forEach((m, mi) => {
-      const desc = this.descriptors[mi]!;
+    for (const m of this.metrics) {
       const dataPoints: DataPoint<number>[] = [];
       if (m.kind === 'sum') {
-        const dirs = m.sum.directions;
-        for (let i = 0; i < interfaces.length; i++) {
-          const iface = interfaces[i]!;
-          const byDirection = attrs[i]!.byDirection;
-          for (const d of dirs) {
-            dataPoints.push({ startTime: iface.startTime, endTime: time, attributes: byDirection[d.index]!, value: iface.counters[d.counter] });
+        const columns = m.columns;
+        for (let i = 0; i < n; i++) {
+          const iface = interfaces[i] as InterfaceSample;
+          const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
+          for (let c = 0; c < columns.length; c++) {
+            const column = columns[c] as SumColumn;
+            dataPoints.push({ startTime: iface.startTime, endTime: time, attributes: byDirection[column.direction] as Attributes, value: column.get(iface.counters) });
           }
         }
         if (dataPoints.length > 0) {
           metrics.push({
-            descriptor: desc,
+            descriptor: m.descriptor,
             dataPointType: DataPointType.SUM,
-            isMonotonic: m.sum.metric.monotonic,
+            isMonotonic: m.monotonic,
             aggregationTemporality: AggregationTemporality.CUMULATIVE,
             dataPoints,
           });
         }
       } else {
-        for (let i = 0; i < interfaces.length; i++) {
-          const iface = interfaces[i]!;
-          const value = m.gauge.value(iface.link);
-          if (value !== undefined) dataPoints.push({ startTime: iface.startTime, endTime: time, attributes: attrs[i]!.name, value });
+        for (let i = 0; i < n; i++) {
+          const iface = interfaces[i] as InterfaceSample;
+          const value = m.value(iface.link);
+          if (value !== undefined) dataPoints.push({ startTime: iface.startTime, endTime: time, attributes: (attrs[i] as InterfaceAttributes).name, value });
         }
         if (dataPoints.length > 0) {
-          metrics.push({ descriptor: desc, dataPointType: DataPointType.GAUGE, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints });
+          metrics.push({ descriptor: m.descriptor, dataPointType: DataPointType.GAUGE, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints });
         }
       }
-    });
+    }
     return { scope: { name: this.plan.scope.name, version: this.plan.scope.version }, metrics };
   }
 }

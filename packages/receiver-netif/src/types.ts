@@ -62,4 +62,8 @@ export interface NetifSample {
   interfaces: InterfaceSample[];
   /** Problems found while reading (parse problems, unreadable metadata); the sample is still usable. */
   problems: string[];
+  /** Interfaces /proc/net/dev listed, before include/exclude and the cap. */
+  listed?: number;
+  /** Interfaces left out by maxInterfaces this round (0 when no cap is set). */
+  capped?: number;
 }

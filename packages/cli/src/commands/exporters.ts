@@ -3,6 +3,8 @@ import type { Exporter } from '../export/exporter.js';
 import { createConsoleExporter } from '../export/console.js';
 import { createOtlpExporter } from '../export/otlp/exporter.js';
 import { createPrometheusExporter } from '../export/prometheus/exporter.js';
+import { eventsExporterEntry } from '../export/events.js';
+import { liveViewsEntry } from '../api/mount.js';
 import { consoleIntervalMs } from '../config/finalize.js';
 import type { ExporterName, LoadedConfig } from '../config/types.js';
 import { formatDuration, formatListen } from '../config/values.js';
@@ -33,8 +35,8 @@ function isLoopback(host: string): boolean {
 }
 
 /** What a user must know about the endpoint: its URL, and whether other hosts can reach it. */
-export function describePrometheus(host: string, port: number, configuredPort: number): string {
-  const url = `http://${formatListen({ host, port })}/metrics`;
+export function describePrometheus(host: string, port: number, configuredPort: number, scheme: 'http' | 'https' = 'http'): string {
+  const url = `${scheme}://${formatListen({ host, port })}/metrics`;
   if (isLoopback(host)) {
     const exposed = isIP(host) === 6 ? `[::]:${configuredPort || port}` : `0.0.0.0:${configuredPort || port}`;
     return `serving /metrics on ${url} (loopback only; use --listen ${exposed} to expose it)`;
@@ -44,14 +46,18 @@ export function describePrometheus(host: string, port: number, configuredPort: n
 }
 
 export const EXPORTERS: ExporterRegistry = {
-  prometheus: {
-    create: ({ pipeline, loaded, logger }) => createPrometheusExporter(pipeline, { host: loaded.config.listen.host, port: loaded.config.listen.port }, logger),
+  // The page, JSON API and event stream share the /metrics server (docs/live-views.md).
+  prometheus: liveViewsEntry({
+    create: ({ pipeline, loaded, logger }) =>
+      createPrometheusExporter(pipeline, { host: loaded.config.listen.host, port: loaded.config.listen.port, ...(loaded.config.webConfig ? { web: loaded.config.webConfig } : {}) }, logger),
     describe: (exporter, { loaded }) => {
       const server = (exporter as Partial<{ server: { address(): { host: string; port: number } } }>).server;
       const bound = server?.address() ?? loaded.config.listen;
-      return describePrometheus(bound.host, bound.port, loaded.config.listen.port);
+      const web = loaded.config.webConfig;
+      const line = describePrometheus(bound.host, bound.port, loaded.config.listen.port, web?.tls ? 'https' : 'http');
+      return web?.users ? `${line}; basic auth for ${web.users.size} user${web.users.size === 1 ? '' : 's'}` : line;
     },
-  },
+  }),
   otlp: {
     create: ({ pipeline, loaded: { config }, logger }) =>
       createOtlpExporter(
@@ -63,6 +69,7 @@ export const EXPORTERS: ExporterRegistry = {
           headers: config.otlpHeaders,
           exportIntervalMs: config.exportIntervalMs,
           timeoutMs: config.otlpTimeoutMs,
+          tls: { ca: config.otlpCertificate, cert: config.otlpClientCertificate, key: config.otlpClientKey },
         },
         logger,
       ),
@@ -73,4 +80,5 @@ export const EXPORTERS: ExporterRegistry = {
     create: ({ pipeline, loaded, logger, write }) => createConsoleExporter(pipeline, { intervalMs: consoleIntervalMs(loaded), top: loaded.config.top, ...(write ? { write } : {}) }, logger),
     describe: (_e, { loaded }) => `printing interface rates to stdout every ${formatDuration(consoleIntervalMs(loaded))}`,
   },
+  events: eventsExporterEntry,
 };

@@ -1,4 +1,5 @@
-import { detectResource } from '../resource.js';
+import { cliVersion, detectResource } from '../resource.js';
+import { SelfTelemetry } from '../telemetry/self-telemetry.js';
 import type { LoadedConfig } from '../config/types.js';
 import { formatDuration } from '../config/values.js';
 import type { Exporter } from '../export/exporter.js';
@@ -66,7 +67,8 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
       env: opts.env,
       logger,
     });
-    pipeline = new Pipeline({ receiver, processor, resource, intervalMs: config.intervalMs, logger });
+    const telemetry = new SelfTelemetry({ exporters: config.exporters, pushExporters: config.exporters.filter((e) => e === 'otlp'), version: cliVersion() });
+    pipeline = new Pipeline({ receiver, processor, resource, intervalMs: config.intervalMs, logger, telemetry });
     pipeline.start();
     logger.info(`sampling ${config.rootPath.replace(/\/+$/, '')}/proc/net/dev every ${formatDuration(config.intervalMs)}`);
 

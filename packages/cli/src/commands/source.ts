@@ -20,6 +20,7 @@ export function openSource(config: Config): { receiver: NetifReceiver; processor
     include: config.include,
     exclude: config.exclude,
     metadataRefreshMs: config.metadataRefreshMs,
+    maxInterfaces: config.maxInterfaces,
   });
   try {
     receiver.sample();
@@ -33,10 +34,12 @@ export function openSource(config: Config): { receiver: NetifReceiver; processor
 function unreadableRoot(rootPath: string, err: unknown): StartupError {
   const path = (err as { path?: unknown }).path;
   const file = typeof path === 'string' ? path : `${rootPath.replace(/\/+$/, '')}/proc/net/dev`;
-  const why = errnoCode(err) ?? (err as Error).message;
+  const code = errnoCode(err);
+  const why = code ?? (err as Error).message;
   const fix =
     rootPath === '/'
       ? 'is /proc mounted? (in a container, mount the host\'s / read-only, e.g. at /host, and pass --root-path /host)'
       : `is --root-path ${rootPath} where the host's / is mounted? (it needs proc/ and sys/ below it; use --root-path / outside a container)`;
-  return new StartupError(`cannot read ${file} (${why}) — ${fix}`);
+  // Without an errno the file was read but held nothing usable; its message names the file already.
+  return new StartupError(code === undefined ? `${why} — ${fix}` : `cannot read ${file} (${why}) — ${fix}`);
 }

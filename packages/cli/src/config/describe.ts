@@ -6,6 +6,8 @@ function shown(field: keyof Config, value: unknown): string {
   if (value === undefined) return '-';
   if (field === 'otlpHeaders') return `{${Object.keys(value as Record<string, string>).join(',')}}`; // names only: values are secrets
   if (field === 'listen') return formatListen(value as Config['listen']);
+  if (field === 'webConfig') return (value as NonNullable<Config['webConfig']>).file;
+  if (field === 'otlpCertificate' || field === 'otlpClientCertificate' || field === 'otlpClientKey') return (value as { path: string }).path;
   if (field === 'otlpEndpoint') return (value as NonNullable<Config['otlpEndpoint']>).url.replace(/\/\/[^@/]*@/, '//');
   if (field.endsWith('Ms') && typeof value === 'number') return formatDuration(value);
   if (Array.isArray(value)) return value.join(',') || '[]';

@@ -17,7 +17,8 @@ export function readConfigDocument(
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    // 'error': the yaml library would otherwise print its warnings (an unknown %directive) itself, as a Node warning.
+    doc = parse(text, { logLevel: 'error' });
   } catch (err) {
     // The yaml library puts an excerpt with a caret on the next lines; the first line has the position.
     const first = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');

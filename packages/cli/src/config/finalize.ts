@@ -1,4 +1,5 @@
 import { didYouMean } from './did-you-mean.js';
+import { keyMatchesCertificate } from './pem-file.js';
 import { OPTIONS } from './options.js';
 import type { CommandName, Config, ConfigSources, LoadedConfig } from './types.js';
 import { formatDuration, splitServiceName } from './values.js';
@@ -10,6 +11,13 @@ const EXPORTER_OPTIONS: { field: keyof Config; exporter: Config['exporters'][num
   { field: 'otlpProtocol', exporter: 'otlp' },
   { field: 'otlpHeaders', exporter: 'otlp' },
   { field: 'otlpTimeoutMs', exporter: 'otlp' },
+  { field: 'otlpCertificate', exporter: 'otlp' },
+  { field: 'otlpClientCertificate', exporter: 'otlp' },
+  { field: 'otlpClientKey', exporter: 'otlp' },
+  { field: 'webConfig', exporter: 'prometheus' },
+  { field: 'eventsFile', exporter: 'events' },
+  { field: 'eventsAll', exporter: 'events' },
+  { field: 'historySize', exporter: 'prometheus' },
 ];
 
 const PREFIX = 'OTEL_NETIF_';
@@ -63,6 +71,17 @@ export function finalize(command: CommandName, config: Config, sources: ConfigSo
     }
   }
   return { config, sources, warnings };
+}
+
+/** Problems only a combination of options has (each option alone was valid). */
+export function crossOptionProblems(command: CommandName, config: Config): string[] {
+  if (command !== 'run' || !config.exporters.includes('otlp')) return [];
+  const { otlpClientCertificate: cert, otlpClientKey: key } = config;
+  if (!cert !== !key) {
+    return [`--otlp-client-certificate and --otlp-client-key go together: only the ${cert ? 'certificate' : 'key'} is set (set ${cert ? '--otlp-client-key or OTEL_EXPORTER_OTLP_CLIENT_KEY' : '--otlp-client-certificate or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'} too)`];
+  }
+  if (cert && key && !keyMatchesCertificate(cert, key)) return [`the OTLP client key ${key.path} is not the key of the client certificate ${cert.path}`];
+  return [];
 }
 
 /**

@@ -1,6 +1,10 @@
 import { validateGlob } from '@otel-netif/receiver-netif';
+import { WebConfigError, loadWebConfig } from '../http/web-config.js';
+import { parseCertificateFile, parsePrivateKeyFile } from './pem-file.js';
 import { list, flag, scalar } from './spec.js';
 import type { AnyOptionSpec } from './spec.js';
+import { DEFAULT_HISTORY_SIZE, MAX_HISTORY_SIZE } from '../history/ring.js';
+import { normalizeRemote } from '../top/remote.js';
 import type { ExporterName, ListenAddress, OtlpEndpointSetting } from './types.js';
 import {
   ValueProblem,
@@ -22,6 +26,8 @@ import {
 } from './values.js';
 
 const BOTH = ['run', 'snapshot'] as const;
+/** Options that shape local sampling: `top` samples too. */
+const LOCAL = ['run', 'snapshot', 'top'] as const;
 const RUN = ['run'] as const;
 
 function atLeast(minMs: number, text: string) {
@@ -43,6 +49,15 @@ function nonEmpty(what: string) {
   };
 }
 
+function webConfig(raw: string) {
+  try {
+    return loadWebConfig(nonEmpty('the web config path')(raw));
+  } catch (err) {
+    if (err instanceof WebConfigError) throw new ValueProblem(err.message);
+    throw err;
+  }
+}
+
 const baseEndpoint = (raw: string): OtlpEndpointSetting => ({ url: parseUrl(raw), signalSpecific: false });
 const headersFromEnv = (raw: string) => parseHeaderList(raw);
 
@@ -61,7 +76,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     commands: [...RUN],
     default: ['prometheus'],
     defaultText: 'prometheus',
-    description: 'Where metrics go: prometheus, otlp, console, or none; repeat or comma-separate for several',
+    description: 'Where metrics go: prometheus, otlp, console, events (JSON lines), or none; repeat or comma-separate for several',
     example: 'prometheus,otlp',
     splitCommas: true,
     parseItem: parseExporterName,
@@ -73,10 +88,10 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     valueName: '<duration>',
     env: [{ name: 'OTEL_NETIF_INTERVAL' }],
     yaml: true,
-    commands: [...RUN],
+    commands: ['run', 'top'],
     default: 5000,
     defaultText: '5s',
-    description: 'How often interface counters are sampled and rates computed (at least 100ms)',
+    description: 'How often interface counters are sampled and rates computed (at least 100ms); top: 1s unless given as a flag',
     example: '5s',
     parse: parseDuration,
     check: atLeast(100, '100ms'),
@@ -111,6 +126,19 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     description: 'Address of the Prometheus /metrics endpoint; [::]:9464 for IPv6, 0.0.0.0:9464 to expose it',
     example: '0.0.0.0:9464',
     parse: parseListen,
+  }),
+  scalar({
+    key: 'web-config',
+    field: 'webConfig',
+    valueName: '<file>',
+    env: [{ name: 'OTEL_NETIF_WEB_CONFIG' }],
+    yaml: true,
+    commands: [...RUN],
+    default: undefined,
+    defaultText: 'none (plain HTTP, no auth)',
+    description: "TLS and basic auth for the HTTP endpoint: a YAML file in node_exporter's web-config format (tls_server_config, basic_auth_users); see docs/security.md",
+    example: '/etc/otel-netif/web.yml',
+    parse: webConfig,
   }),
   scalar({
     key: 'otlp-endpoint',
@@ -178,13 +206,52 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     parse: parseDuration,
     check: atLeast(1, '1ms'),
   }),
+  scalar({
+    key: 'otlp-certificate',
+    field: 'otlpCertificate',
+    valueName: '<file>',
+    env: [{ name: 'OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE' }, { name: 'OTEL_EXPORTER_OTLP_CERTIFICATE' }],
+    yaml: true,
+    commands: [...RUN],
+    default: undefined,
+    defaultText: 'system CAs',
+    description: "PEM CA bundle to verify the collector's certificate (https:// endpoints and gRPC over TLS)",
+    example: '/etc/otel-netif/collector-ca.pem',
+    parse: parseCertificateFile,
+  }),
+  scalar({
+    key: 'otlp-client-certificate',
+    field: 'otlpClientCertificate',
+    valueName: '<file>',
+    env: [{ name: 'OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE' }, { name: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE' }],
+    yaml: true,
+    commands: [...RUN],
+    default: undefined,
+    defaultText: 'none',
+    description: 'PEM client certificate (chain) for mutual TLS with the collector; needs --otlp-client-key',
+    example: '/etc/otel-netif/client.pem',
+    parse: parseCertificateFile,
+  }),
+  scalar({
+    key: 'otlp-client-key',
+    field: 'otlpClientKey',
+    valueName: '<file>',
+    env: [{ name: 'OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY' }, { name: 'OTEL_EXPORTER_OTLP_CLIENT_KEY' }],
+    yaml: true,
+    commands: [...RUN],
+    default: undefined,
+    defaultText: 'none',
+    description: 'PEM private key (unencrypted) of --otlp-client-certificate',
+    example: '/etc/otel-netif/client-key.pem',
+    parse: parsePrivateKeyFile,
+  }),
   list({
     key: 'include',
     field: 'include',
     valueName: '<glob>',
     env: [{ name: 'OTEL_NETIF_INCLUDE', note: 'comma-separated' }],
     yaml: true,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: [],
     defaultText: 'all interfaces',
     description: 'Only interfaces matching this glob (*, ?, [a-z]); repeatable',
@@ -199,7 +266,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     valueName: '<glob>',
     env: [{ name: 'OTEL_NETIF_EXCLUDE', note: 'comma-separated' }],
     yaml: true,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: [],
     defaultText: 'none',
     description: 'Skip interfaces matching this glob, e.g. veth*; wins over --include; repeatable',
@@ -222,12 +289,26 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     parse: (raw) => parseWholeNumber(raw, 'use 0 to keep every interface, or e.g. 10'),
   }),
   scalar({
+    key: 'max-interfaces',
+    field: 'maxInterfaces',
+    valueName: '<n>',
+    env: [{ name: 'OTEL_NETIF_MAX_INTERFACES' }],
+    yaml: true,
+    commands: [...BOTH],
+    default: 0,
+    defaultText: '0 (no cap)',
+    description:
+      'At most N interfaces get series (counters, link state, rates), the first seen keeping their place; the rest are counted in otelnetif_series_dropped. See docs/cardinality.md',
+    example: '500',
+    parse: (raw) => parseWholeNumber(raw, 'use 0 for no cap, or e.g. 500'),
+  }),
+  scalar({
     key: 'max-bandwidth',
     field: 'maxBandwidthBytesPerSecond',
     valueName: '<bandwidth>',
     env: [{ name: 'OTEL_NETIF_MAX_BANDWIDTH' }],
     yaml: true,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: 0,
     defaultText: '0 (link speed)',
     description: 'Capacity for utilization where the link speed is unknown, per second: 1Gbit, 100Mbit, 125MB; 0 = none',
@@ -240,7 +321,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     valueName: '<dir>',
     env: [{ name: 'OTEL_NETIF_ROOT_PATH' }],
     yaml: true,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: '/',
     defaultText: '/',
     description: "Where the host's / is mounted (proc/net/dev and sys/class/net are read below it), e.g. /host in a container",
@@ -253,7 +334,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     valueName: '<duration>',
     env: [{ name: 'OTEL_NETIF_METADATA_REFRESH' }],
     yaml: true,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: 30_000,
     defaultText: '30s',
     description: 'How often link state, speed and MTU are re-read from sysfs (0 = every sample)',
@@ -267,7 +348,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     valueName: '<file>',
     env: [{ name: 'OTEL_NETIF_CONFIG' }],
     yaml: false,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: undefined,
     defaultText: 'none',
     description: 'YAML file with any of these options, keyed by flag name',
@@ -280,7 +361,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     valueName: '<level>',
     env: [{ name: 'OTEL_LOG_LEVEL', note: 'also verbose, all' }],
     yaml: true,
-    commands: [...BOTH],
+    commands: [...LOCAL],
     default: 'info',
     defaultText: 'info',
     description: 'debug, info, warn, error or none',
@@ -336,6 +417,96 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     default: false,
     defaultText: 'off',
     description: 'Print JSON instead of a table',
+  }),
+  flag({
+    key: 'no-ui',
+    field: 'noUi',
+    env: [{ name: 'OTEL_NETIF_NO_UI', note: 'true/1' }],
+    yaml: false,
+    commands: [...RUN],
+    default: false,
+    defaultText: 'off (page and API served)',
+    description: 'Do not serve the live page (/), the JSON API (/api/v1/…) or its event stream beside /metrics',
+  }),
+  scalar({
+    key: 'history-size',
+    field: 'historySize',
+    valueName: '<samples>',
+    env: [{ name: 'OTEL_NETIF_HISTORY_SIZE' }],
+    yaml: true,
+    commands: [...RUN],
+    default: DEFAULT_HISTORY_SIZE,
+    defaultText: `${DEFAULT_HISTORY_SIZE} (1h at 5s)`,
+    description: 'Rate samples kept per interface for /api/v1/history and the page (32 bytes per interface per sample)',
+    example: '720',
+    parse: (raw) => parseWholeNumber(raw, 'e.g. 720: one hour at a 5s interval'),
+    check: (n: number) => {
+      if (n < 1 || n > MAX_HISTORY_SIZE) throw new ValueProblem(`must be from 1 to ${MAX_HISTORY_SIZE}`);
+    },
+  }),
+  scalar({
+    key: 'events-file',
+    field: 'eventsFile',
+    valueName: '<file>',
+    env: [{ name: 'OTEL_NETIF_EVENTS_FILE' }],
+    yaml: true,
+    commands: [...RUN],
+    default: undefined,
+    defaultText: 'stdout',
+    description: 'events exporter: append the JSON lines to this file instead of writing them to stdout',
+    example: '/var/log/otel-netif/events.jsonl',
+    parse: nonEmpty('the events file path'),
+  }),
+  flag({
+    key: 'events-all',
+    field: 'eventsAll',
+    env: [{ name: 'OTEL_NETIF_EVENTS_ALL', note: 'true/1' }],
+    yaml: false,
+    commands: [...RUN],
+    default: false,
+    defaultText: 'off (moving interfaces only)',
+    description: 'events exporter: a line for every interface and sample, also when nothing moved',
+  }),
+  list({
+    key: 'remote',
+    field: 'remote',
+    valueName: '<url>',
+    env: [{ name: 'OTEL_NETIF_REMOTE', note: 'comma-separated' }],
+    yaml: true,
+    commands: ['top'],
+    default: [],
+    defaultText: 'none (this host)',
+    description: 'top: watch these agents through their /api/v1 instead of this host; repeat or comma-separate',
+    example: 'http://node1:9464',
+    splitCommas: true,
+    parseItem: (raw) => {
+      try {
+        return normalizeRemote(raw);
+      } catch (err) {
+        throw new ValueProblem((err as Error).message);
+      }
+    },
+    combine: (urls: string[]) => [...new Set(urls)],
+  }),
+  flag({
+    key: 'bits',
+    field: 'bits',
+    env: [],
+    yaml: false,
+    commands: ['top'],
+    default: false,
+    defaultText: 'off (bytes)',
+    description: 'top: rates in bits per second (b toggles)',
+  }),
+  flag({
+    key: 'once',
+    field: 'once',
+    env: [],
+    yaml: false,
+    commands: ['top'],
+    default: false,
+    defaultText: 'off',
+    description: 'top: print one plain table and exit (also what happens when stdout is not a terminal)',
   }),
 ];
 

@@ -5,7 +5,7 @@ import { OPTIONS } from './options.js';
 import type { AnyOptionSpec } from './spec.js';
 import type { CommandName, Config, ConfigSources, LoadedConfig, SourceKind } from './types.js';
 import { splitList, ValueProblem } from './values.js';
-import { finalize } from './finalize.js';
+import { crossOptionProblems, finalize } from './finalize.js';
 
 /** Raw flag values as commander collected them, keyed by option key ("otlp-header"). */
 export type FlagValues = Record<string, string | string[] | boolean | undefined>;
@@ -196,5 +196,6 @@ export function resolveConfig(input: ConfigInput): Resolution {
   }
 
   const loaded = finalize(input.command, values as unknown as Config, sources as ConfigSources, env);
+  if (problems.length === 0) problems.push(...crossOptionProblems(input.command, loaded.config));
   return { ...loaded, problems };
 }

@@ -1,4 +1,9 @@
-export const EXPORTER_NAMES = ['prometheus', 'otlp', 'console'] as const;
+import type { WebConfig } from '../http/web-config.js';
+import type { PemFile } from './pem-file.js';
+
+import type { LiveConfig } from '../api/config.js';
+
+export const EXPORTER_NAMES = ['prometheus', 'otlp', 'console', 'events'] as const;
 export type ExporterName = (typeof EXPORTER_NAMES)[number];
 
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
@@ -26,10 +31,10 @@ export interface OtlpEndpointSetting {
 /** Where a value came from; precedence is flag > env > file > default. */
 export type SourceKind = 'default' | 'file' | 'env' | 'flag';
 
-export type CommandName = 'run' | 'snapshot';
+export type CommandName = 'run' | 'snapshot' | 'top';
 
 /** Every setting after precedence and validation; durations in ms, bandwidth in bytes/s. */
-export interface Config {
+export interface Config extends LiveConfig {
   /** Empty for `--exporter none`. */
   exporters: ExporterName[];
   intervalMs: number;
@@ -39,9 +44,18 @@ export interface Config {
   otlpProtocol: OtlpProtocol;
   otlpHeaders: Record<string, string>;
   otlpTimeoutMs: number;
+  /** CA bundle that signs the collector's certificate (https:// and gRPC with TLS). */
+  otlpCertificate: PemFile | undefined;
+  /** Client certificate and key for mutual TLS; both or neither. */
+  otlpClientCertificate: PemFile | undefined;
+  otlpClientKey: PemFile | undefined;
+  /** TLS and basic auth for the HTTP endpoint, read and checked at load. */
+  webConfig: WebConfig | undefined;
   include: string[];
   exclude: string[];
   top: number;
+  /** Interfaces with their own series at most; 0 = no cap. */
+  maxInterfaces: number;
   maxBandwidthBytesPerSecond: number;
   rootPath: string;
   metadataRefreshMs: number;

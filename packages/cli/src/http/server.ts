@@ -1,8 +1,9 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
 import { formatHostPort, listenError } from './listen-error.js';
+import { authGuard, createNodeServer } from './secure-server.js';
+import type { WebConfig } from './web-config.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   host: string;
   /** 0 lets the OS pick (tests); read the result from address(). */
   port: number;
+  /** --web-config: TLS and basic auth for every route; plain HTTP without. */
+  web?: WebConfig;
 }
 
 export interface HttpServer {
@@ -25,7 +28,7 @@ export interface HttpServer {
   close(): Promise<void>;
   /** The bound address (the real port when started with port 0). @throws before start(). */
   address(): { host: string; port: number };
-  /** http://host:port/ of the bound address. @throws before start(). */
+  /** http://host:port/ (https:// with TLS) of the bound address. @throws before start(). */
   url(): string;
 }
 
@@ -55,6 +58,7 @@ export function createHttpServer(opts: HttpServerOptions, logger: Logger): HttpS
   let server: Server | undefined;
   let bound: { host: string; port: number } | undefined;
   let closing: Promise<void> | undefined;
+  const guard = authGuard(opts.web);
 
   function findRoute(path: string): Route | undefined {
     const hit = exact.get(path);
@@ -64,6 +68,8 @@ export function createHttpServer(opts: HttpServerOptions, logger: Logger): HttpS
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Before routing, so an unauthenticated client learns nothing, not even which paths exist.
+    if (guard && !(await guard(req, res))) return;
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
@@ -112,7 +118,7 @@ export function createHttpServer(opts: HttpServerOptions, logger: Logger): HttpS
 
     start() {
       if (server) return Promise.reject(new Error('server already started'));
-      const srv = createServer((req, res) => void handle(req, res));
+      const srv = createNodeServer(opts.web, (req, res) => void handle(req, res));
       server = srv;
       // A stalled client must not hold a socket for long; scrapes and API calls are small.
       srv.headersTimeout = 10_000;
@@ -152,7 +158,7 @@ export function createHttpServer(opts: HttpServerOptions, logger: Logger): HttpS
 
     url() {
       if (!bound) throw new Error('server not started');
-      return `http://${formatHostPort(bound.host, bound.port)}/`;
+      return `${opts.web?.tls ? 'https' : 'http'}://${formatHostPort(bound.host, bound.port)}/`;
     },
   };
 }

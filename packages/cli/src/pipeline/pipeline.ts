@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { millisToHrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { NetifReceiver, NetifSample } from '@otel-netif/receiver-netif';
 import type { RateProcessor, RateSeries } from '@otel-netif/processor-rate';
 import type { Logger } from '../log.js';
+import type { SelfTelemetry } from '../telemetry/self-telemetry.js';
 
 /** Everything one sampling round produced; exporters and views only ever read these. */
 export interface PipelineSnapshot {
@@ -16,6 +18,11 @@ export interface PipelineSnapshot {
   /** Unfolded rates for local views. */
   rates: RateSeries[];
   sampleDurationMs: number;
+  /**
+   * Set only on what forExport() gives while sampling fails: why. Its interface data is empty and
+   * its scopeMetrics hold only the self-telemetry.
+   */
+  failure?: string;
 }
 
 export interface PipelineOptions {
@@ -24,6 +31,8 @@ export interface PipelineOptions {
   resource: Resource;
   intervalMs: number;
   logger: Logger;
+  /** The agent's own metrics, appended to every snapshot as a last ScopeMetrics; none when absent. */
+  telemetry?: SelfTelemetry;
 }
 
 /**
@@ -33,6 +42,7 @@ export interface PipelineOptions {
 export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampleError: [Error] }> {
   private timer: NodeJS.Timeout | undefined;
   private current: PipelineSnapshot | undefined;
+  private failed: PipelineSnapshot | undefined;
   private seq = 0;
   private consecutiveFailures = 0;
 
@@ -40,8 +50,23 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
     super();
   }
 
+  /** The last successful snapshot: what views show (with its time) while sampling fails. */
   latest(): PipelineSnapshot | undefined {
     return this.current;
+  }
+
+  /**
+   * What exporters publish: the latest snapshot, or while sampling fails one with only the
+   * self-telemetry. Repeating the last interface values would hide the outage from a backend (flat
+   * counters, frozen rates); leaving them out lets Prometheus mark them stale, and
+   * otelnetif_samples_total{outcome="failure"} says why.
+   */
+  forExport(): PipelineSnapshot | undefined {
+    return this.failed ?? this.current;
+  }
+
+  get telemetry(): SelfTelemetry | undefined {
+    return this.opts.telemetry;
   }
 
   /** Ready once a sample succeeded, and not while sampling keeps failing (e.g. /proc unreadable). */
@@ -68,24 +93,54 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
       const receiverScope = this.opts.receiver.toScopeMetrics(sample);
       const rates = this.opts.processor.process([receiverScope]);
       for (const p of sample.problems) this.opts.logger.warn(p);
-      this.current = {
-        seq: ++this.seq,
-        sample,
-        resource: this.opts.resource,
-        scopeMetrics: [receiverScope, rates.scopeMetrics],
-        rates: rates.series,
-        sampleDurationMs: performance.now() - started,
-      };
+      const sampleDurationMs = performance.now() - started;
+      const scopeMetrics = [receiverScope, rates.scopeMetrics];
+      const { telemetry } = this.opts;
+      if (telemetry) {
+        telemetry.recordSample({
+          durationSeconds: sampleDurationMs / 1000,
+          seen: sample.listed ?? sample.interfaces.length,
+          exported: sample.interfaces.length,
+          series: countPoints(scopeMetrics),
+          ...(this.opts.receiver.maxInterfaces > 0 ? { droppedSeries: (sample.capped ?? 0) * this.opts.receiver.counterSeriesPerInterface() } : {}),
+        });
+        scopeMetrics.push(telemetry.scopeMetrics(sample.time));
+      }
+      this.current = { seq: ++this.seq, sample, resource: this.opts.resource, scopeMetrics, rates: rates.series, sampleDurationMs };
+      this.failed = undefined;
       if (this.consecutiveFailures > 0) this.opts.logger.info('sampling recovered');
       this.consecutiveFailures = 0;
       this.emit('snapshot', this.current);
       return this.current;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
+      this.publishFailure(e, started);
       // Log the first failure and then every 12th, so a long outage does not flood the log.
       if (this.consecutiveFailures++ % 12 === 0) this.opts.logger.error(`sampling failed: ${e.message}`);
       this.emit('sampleError', e);
       return undefined;
     }
   }
+
+  private publishFailure(e: Error, started: number): void {
+    const { telemetry } = this.opts;
+    telemetry?.recordSampleFailure();
+    const monotonicMs = performance.now();
+    const time = millisToHrTime(performance.timeOrigin + monotonicMs);
+    this.failed = {
+      seq: ++this.seq,
+      sample: { time, monotonicMs, interfaces: [], problems: [e.message] },
+      resource: this.opts.resource,
+      scopeMetrics: telemetry ? [telemetry.scopeMetrics(time)] : [],
+      rates: [],
+      sampleDurationMs: monotonicMs - started,
+      failure: e.message,
+    };
+  }
+}
+
+function countPoints(scopes: readonly ScopeMetrics[]): number {
+  let n = 0;
+  for (const s of scopes) for (const m of s.metrics) n += m.dataPoints.length;
+  return n;
 }

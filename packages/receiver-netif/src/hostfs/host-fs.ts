@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ReadError } from '../errors.js';
 import type { LinkAttribute } from '../parse/sysfs.js';
@@ -19,6 +19,8 @@ function errorCode(err: unknown): string | undefined {
 export class HostFs {
   readonly rootPath: string;
   readonly procNetDevPath: string;
+  /** Reused by every read: /proc/net/dev is read every sample, sysfs files a few per sample. */
+  private buffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(rootPath: string) {
     this.rootPath = resolve(rootPath);
@@ -30,13 +32,51 @@ export class HostFs {
     try {
       return readFileSync(this.procNetDevPath, 'utf8');
     } catch (err) {
-      const code = errorCode(err) ?? String(err);
-      const fix =
-        this.rootPath === '/'
-          ? 'is /proc mounted?'
-          : `set rootPath to the directory where the host's / (or at least /proc) is mounted, or to "/" outside a container`;
-      throw new ReadError(this.procNetDevPath, `cannot read ${this.procNetDevPath} (${code}): ${fix}`, { cause: err });
+      throw this.procNetDevError(err);
     }
+  }
+
+  /**
+   * The whole of <root>/proc/net/dev as bytes, in a buffer this HostFs reuses: valid until its next
+   * read. The sampling path parses these in place (ProcNetDevParser), skipping readFileSync's fresh
+   * buffer and the UTF-8 decode of the whole file. Throws ReadError like readProcNetDev().
+   */
+  readProcNetDevBytes(): Uint8Array {
+    try {
+      return this.readAll(this.procNetDevPath);
+    } catch (err) {
+      throw this.procNetDevError(err);
+    }
+  }
+
+  private procNetDevError(err: unknown): ReadError {
+    const code = errorCode(err) ?? String(err);
+    const fix =
+      this.rootPath === '/'
+        ? 'is /proc mounted?'
+        : `set rootPath to the directory where the host's / (or at least /proc) is mounted, or to "/" outside a container`;
+    return new ReadError(this.procNetDevPath, `cannot read ${this.procNetDevPath} (${code}): ${fix}`, { cause: err });
+  }
+
+  /** Reads a file to its end into the shared buffer, growing it when full (procfs files have no size to stat). */
+  private readAll(path: string): Buffer {
+    const fd = openSync(path, 'r');
+    let length = 0;
+    try {
+      for (;;) {
+        if (length === this.buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(bigger, 0, 0, length);
+          this.buffer = bigger;
+        }
+        const n = readSync(fd, this.buffer, length, this.buffer.length - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return this.buffer.subarray(0, length);
   }
 
   /** Path of <root>/sys/class/net/<iface>/<attr>. */
@@ -52,7 +92,10 @@ export class HostFs {
     // Kernel names never contain "/" and are never "." or ".."; a name that does must not escape the tree.
     if (iface.includes('/') || iface === '.' || iface === '..' || iface === '') return undefined;
     try {
-      return readFileSync(this.linkAttributePath(iface, attr), 'utf8');
+      // Not readFileSync: its fstat and fresh buffer per call doubled the cost of a refresh, and a
+      // refresh reads four files for each of thousands of interfaces.
+      const bytes = this.readAll(this.linkAttributePath(iface, attr));
+      return bytes.toString('utf8');
     } catch (err) {
       if (ABSENT_CODES.has(errorCode(err) ?? '')) return undefined;
       throw err;

@@ -115,13 +115,131 @@ function parseLine(text: string, start: number, end: number, lineNo: number, out
     return;
   }
   // Extra columns (a future kernel's additions) are ignored on purpose.
-  out.push({
-    name,
-    counters: {
-      rxBytes: row[0]!, rxPackets: row[1]!, rxErrs: row[2]!, rxDrop: row[3]!,
-      rxFifo: row[4]!, rxFrame: row[5]!, rxCompressed: row[6]!, rxMulticast: row[7]!,
-      txBytes: row[8]!, txPackets: row[9]!, txErrs: row[10]!, txDrop: row[11]!,
-      txFifo: row[12]!, txColls: row[13]!, txCarrier: row[14]!, txCompressed: row[15]!,
-    },
-  });
+  out.push({ name, counters: rowCounters() });
+}
+
+function rowCounters(): InterfaceCounters {
+  return {
+    rxBytes: row[0]!, rxPackets: row[1]!, rxErrs: row[2]!, rxDrop: row[3]!,
+    rxFifo: row[4]!, rxFrame: row[5]!, rxCompressed: row[6]!, rxMulticast: row[7]!,
+    txBytes: row[8]!, txPackets: row[9]!, txErrs: row[10]!, txDrop: row[11]!,
+    txFifo: row[12]!, txColls: row[13]!, txCarrier: row[14]!, txCompressed: row[15]!,
+  };
+}
+
+const COLON = 58;
+const BAR = 124;
+const NEWLINE = 10;
+
+function isSpaceByte(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function utf8(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+}
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+/**
+ * The same parse as parseProcNetDev(), straight from the file's bytes, for the sampling hot path:
+ * no UTF-8 decode of the whole file and no name string per line. Each line the kernel could have
+ * printed (ASCII name, 16 runs of digits) is parsed in place; any other line goes through the text
+ * parser, decoded on its own, so results and problem messages are exactly those of
+ * parseProcNetDev(Buffer.from(bytes).toString('utf8')) (a test checks this on arbitrary input).
+ *
+ * Keeps the names of the last parse: an interface at the same position with the same name gets the
+ * same string, so the file's thousands of names are not re-allocated (and re-hashed by every Map
+ * they are looked up in) on every sample.
+ */
+export class ProcNetDevParser {
+  private names: string[] = [];
+
+  parse(bytes: Uint8Array): ProcNetDev {
+    const interfaces: ParsedInterface[] = [];
+    const problems: ParseProblem[] = [];
+    const previous = this.names;
+    const names: string[] = [];
+    const len = bytes.length;
+    let start = 0;
+    let lineNo = 0;
+    while (start < len) {
+      let end = start;
+      while (end < len && bytes[end] !== NEWLINE) end++;
+      lineNo++;
+      if (lineNo <= 2) {
+        let bar = start;
+        while (bar < end && bytes[bar] !== BAR) bar++;
+        if (bar === end) {
+          problems.push({ line: lineNo, message: `expected a header line containing "|", found ${excerpt(utf8(bytes, start, end))}` });
+        }
+      } else {
+        const before = interfaces.length;
+        if (!this.parseKernelLine(bytes, start, end, previous[before], interfaces)) {
+          const line = utf8(bytes, start, end);
+          parseLine(line, 0, line.length, lineNo, interfaces, problems);
+        }
+        if (interfaces.length > before) names.push((interfaces[before] as ParsedInterface).name);
+      }
+      start = end + 1;
+    }
+    this.names = names;
+    return { interfaces, problems };
+  }
+
+  /**
+   * A line as the kernel prints it: blank, or an ASCII name, ":", and at least 16 runs of digits
+   * with no other ":" after the name. Returns false for anything else, without side effects.
+   */
+  private parseKernelLine(bytes: Uint8Array, start: number, end: number, previousName: string | undefined, out: ParsedInterface[]): boolean {
+    let p = start;
+    while (p < end && isSpaceByte(bytes[p] as number)) p++;
+    if (p === end) return true; // blank line, e.g. a trailing one
+    const nameStart = p;
+    let c = 0;
+    while (p < end && (c = bytes[p] as number) !== COLON) {
+      if (c >= 0x80) return false;
+      p++;
+    }
+    if (p === end) return false;
+    const colon = p;
+    let nameEnd = colon;
+    while (nameEnd > nameStart && isSpaceByte(bytes[nameEnd - 1] as number)) nameEnd--;
+    if (nameEnd === nameStart) return false;
+
+    p = colon + 1;
+    for (let count = 0; count < COUNTERS; count++) {
+      while (p < end && isSpaceByte((c = bytes[p] as number))) p++;
+      if (p === end || c < 48 || c > 57) return false;
+      const tokenStart = p;
+      let v = 0;
+      do {
+        v = v * 10 + (c - 48);
+        if (++p === end) break;
+        c = bytes[p] as number;
+      } while (c >= 48 && c <= 57);
+      if (p < end && !isSpaceByte(c)) return false;
+      if (p - tokenStart > EXACT_DIGITS) v = Number(ascii(bytes, tokenStart, p));
+      row[count] = v;
+    }
+    // The text parser splits at the LAST colon: one among extra columns would move the name.
+    for (let q = p; q < end; q++) if (bytes[q] === COLON) return false;
+
+    let name = previousName;
+    const nameLength = nameEnd - nameStart;
+    if (name === undefined || name.length !== nameLength) {
+      name = ascii(bytes, nameStart, nameEnd);
+    } else {
+      for (let i = 0; i < nameLength; i++) {
+        if (name.charCodeAt(i) !== bytes[nameStart + i]) {
+          name = ascii(bytes, nameStart, nameEnd);
+          break;
+        }
+      }
+    }
+    out.push({ name, counters: rowCounters() });
+    return true;
+  }
 }

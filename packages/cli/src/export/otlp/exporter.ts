@@ -4,6 +4,8 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import type { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { keyMatchesCertificate } from '../../config/pem-file.js';
+import type { PemFile } from '../../config/pem-file.js';
 import { formatDuration } from '../../config/values.js';
 import { UsageError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -26,6 +28,14 @@ export interface OtlpExporterOptions {
   headers: Record<string, string>;
   exportIntervalMs: number;
   timeoutMs: number;
+  /** CA bundle and client certificate for https:// and gRPC over TLS; the SDK's defaults without. */
+  tls?: OtlpTlsFiles;
+}
+
+export interface OtlpTlsFiles {
+  ca?: PemFile | undefined;
+  cert?: PemFile | undefined;
+  key?: PemFile | undefined;
 }
 
 export type OtlpExporter = Exporter & {
@@ -33,7 +43,9 @@ export type OtlpExporter = Exporter & {
   readonly target: string;
 };
 
-type GrpcMetadata = NonNullable<NonNullable<ConstructorParameters<typeof GrpcMetricExporter>[0]>['metadata']>;
+type GrpcOptions = NonNullable<ConstructorParameters<typeof GrpcMetricExporter>[0]>;
+type GrpcMetadata = NonNullable<GrpcOptions['metadata']>;
+type GrpcCredentials = NonNullable<GrpcOptions['credentials']>;
 
 // The final flush gets most of the shutdown budget; the provider's own shutdown sends nothing more.
 const FINAL_FLUSH_MS = 3000;
@@ -52,7 +64,26 @@ function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   });
 }
 
-async function exporterFactory(protocol: OtlpProtocol, url: string, headers: Record<string, string>, timeoutMillis: number): Promise<() => PushMetricExporter> {
+/**
+ * The TLS files, checked as a set. Passed to the SDK explicitly rather than left to its own reading
+ * of OTEL_EXPORTER_OTLP_*CERTIFICATE/KEY, which logs an unreadable file to a diag logger nobody
+ * sees and then fails every handshake; and so a flag or the config file can set them too.
+ */
+function checkTls(tls: OtlpTlsFiles | undefined): OtlpTlsFiles | undefined {
+  if (!tls || (!tls.ca && !tls.cert && !tls.key)) return undefined;
+  const cert = tls.cert;
+  if (!tls.cert !== !tls.key) {
+    throw new UsageError(`--otlp-client-certificate and --otlp-client-key go together: only the ${cert ? 'certificate' : 'key'} is set (set ${cert ? '--otlp-client-key or OTEL_EXPORTER_OTLP_CLIENT_KEY' : '--otlp-client-certificate or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'} too)`);
+  }
+  if (tls.cert && tls.key && !keyMatchesCertificate(tls.cert, tls.key)) {
+    throw new UsageError(`the OTLP client key ${tls.key.path} is not the key of the client certificate ${tls.cert.path}`);
+  }
+  return tls;
+}
+
+async function exporterFactory(protocol: OtlpProtocol, url: string, headers: Record<string, string>, timeoutMillis: number, tls: OtlpTlsFiles | undefined): Promise<() => PushMetricExporter> {
+  // The SDK leaves ca/cert/key out for http:// itself; with https:// they replace its env-based agent.
+  const httpAgentOptions = tls ? { keepAlive: true, ...(tls.ca ? { ca: tls.ca.pem } : {}), ...(tls.cert ? { cert: tls.cert.pem } : {}), ...(tls.key ? { key: tls.key.pem } : {}) } : undefined;
   const common = {
     url,
     timeoutMillis,
@@ -65,22 +96,27 @@ async function exporterFactory(protocol: OtlpProtocol, url: string, headers: Rec
   switch (protocol) {
     case 'http/protobuf': {
       const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
-      return make(() => new OTLPMetricExporter({ ...common, headers: { ...headers } }));
+      return make(() => new OTLPMetricExporter({ ...common, headers: { ...headers }, ...(httpAgentOptions ? { httpAgentOptions } : {}) }));
     }
     case 'http/json': {
       const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
-      return make(() => new OTLPMetricExporter({ ...common, headers: { ...headers } }));
+      return make(() => new OTLPMetricExporter({ ...common, headers: { ...headers }, ...(httpAgentOptions ? { httpAgentOptions } : {}) }));
     }
     case 'grpc': {
       // Loaded only for gRPC: grpc-js is the heaviest dependency by far.
       const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-grpc');
       // The exporter's own grpc-js copy, so its Metadata is the class the exporter expects.
       const requireFromExporter = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/exporter-metrics-otlp-grpc'));
-      const { Metadata } = requireFromExporter('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata };
+      const grpcJs = requireFromExporter('@grpc/grpc-js') as {
+        Metadata: new () => GrpcMetadata;
+        credentials: { createSsl(ca: Buffer | null, key: Buffer | null, cert: Buffer | null): GrpcCredentials };
+      };
+      // Given credentials win over the URL's scheme in the SDK, so plaintext http:// gets none.
+      const credentials = tls && !url.startsWith('http://') ? grpcJs.credentials.createSsl(tls.ca?.pem ?? null, tls.key?.pem ?? null, tls.cert?.pem ?? null) : undefined;
       return make(() => {
-        const metadata = new Metadata();
+        const metadata = new grpcJs.Metadata();
         for (const [k, v] of Object.entries(headers)) metadata.set(k.toLowerCase(), v);
-        return new OTLPMetricExporter({ ...common, metadata });
+        return new OTLPMetricExporter({ ...common, metadata, ...(credentials ? { credentials } : {}) });
       });
     }
     default:
@@ -93,10 +129,11 @@ async function exporterFactory(protocol: OtlpProtocol, url: string, headers: Rec
  * export runs on its own timer against already-sampled data: a slow or dead collector delays
  * nothing but its own exports.
  */
-export function createOtlpExporter(source: Pick<Pipeline, 'latest'>, opts: OtlpExporterOptions, logger: Logger): OtlpExporter {
+export function createOtlpExporter(source: Pick<Pipeline, 'latest'> & Partial<Pick<Pipeline, 'forExport' | 'telemetry'>>, opts: OtlpExporterOptions, logger: Logger): OtlpExporter {
   if (!(opts.exportIntervalMs > 0)) throw new UsageError(`OTLP export interval must be positive (got ${opts.exportIntervalMs} ms)`);
   if (!(opts.timeoutMs > 0)) throw new UsageError(`OTLP timeout must be positive (got ${opts.timeoutMs} ms)`);
   const target = resolveOtlpTarget(opts.endpoint, opts.protocol, opts.signalSpecific ?? false);
+  const tls = checkTls(opts.tls);
   // The reader refuses a timeout longer than the interval; overlapping exports would pile up anyway.
   const timeoutMs = Math.min(opts.timeoutMs, opts.exportIntervalMs);
   const producer = new SnapshotProducer(source);
@@ -109,7 +146,10 @@ export function createOtlpExporter(source: Pick<Pipeline, 'latest'>, opts: OtlpE
 
     async start() {
       if (provider) return;
-      const create = await exporterFactory(opts.protocol, target.url, opts.headers, timeoutMs);
+      if (tls && target.url.startsWith('http://')) {
+        logger.warn(`OTLP: the endpoint ${target.display} is plain http://, so the TLS certificate and key options are not used (use https://)`);
+      }
+      const create = await exporterFactory(opts.protocol, target.url, opts.headers, timeoutMs, tls);
       const exporter = new ReportingExporter({
         create,
         recreateAfterFailure: opts.protocol === 'grpc',
@@ -119,6 +159,7 @@ export function createOtlpExporter(source: Pick<Pipeline, 'latest'>, opts: OtlpE
         secrets: Object.values(opts.headers),
         resource: () => source.latest()?.resource,
         logger,
+        ...(source.telemetry ? { reporter: source.telemetry } : {}),
       });
       const reader = new PeriodicExportingMetricReader({
         exporter,

@@ -5,6 +5,7 @@ import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import type { InstrumentType, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { formatDuration } from '../../config/values.js';
 import type { Logger } from '../../log.js';
+import type { ExportReporter } from '../../telemetry/self-telemetry.js';
 import { describeExportError, exportHint } from './export-error.js';
 
 export interface ReportingExporterOptions {
@@ -23,6 +24,8 @@ export interface ReportingExporterOptions {
   /** The pipeline's resource; the SDK would otherwise send the MeterProvider's. */
   resource: () => Resource | undefined;
   logger: Logger;
+  /** Self-telemetry: every export's outcome, and the points of failed ones as dropped. */
+  reporter?: ExportReporter;
 }
 
 /**
@@ -47,6 +50,7 @@ export class ReportingExporter implements PushMetricExporter {
     const resource = this.opts.resource() ?? metrics.resource;
     this.exports++;
     this.inner.export({ resource, scopeMetrics: metrics.scopeMetrics }, (result) => {
+      this.opts.reporter?.recordExport('otlp', result.code === ExportResultCode.SUCCESS ? 'success' : 'failure', countPoints(metrics));
       this.report(result);
       resultCallback(result);
     });
@@ -87,4 +91,10 @@ export class ReportingExporter implements PushMetricExporter {
     // keeps the temporality it carries.
     return this.inner.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE;
   }
+}
+
+function countPoints(metrics: ResourceMetrics): number {
+  let n = 0;
+  for (const s of metrics.scopeMetrics) for (const m of s.metrics) n += m.dataPoints.length;
+  return n;
 }

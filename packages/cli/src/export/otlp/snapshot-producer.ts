@@ -11,10 +11,12 @@ export class SnapshotProducer implements MetricProducer {
   /** Set for the provider's shutdown, after the final flush already sent the latest snapshot. */
   drained = false;
 
-  constructor(private readonly source: Pick<Pipeline, 'latest'>) {}
+  constructor(private readonly source: Pick<Pipeline, 'latest'> & Partial<Pick<Pipeline, 'forExport'>>) {}
 
   async collect(): Promise<CollectionResult> {
-    const snapshot = this.drained ? undefined : this.source.latest();
+    // While sampling fails, forExport() holds only self-telemetry: the backend sees the failures
+    // counted instead of the last interface values sent again with an old timestamp.
+    const snapshot = this.drained ? undefined : (this.source.forExport?.() ?? this.source.latest());
     return {
       resourceMetrics: {
         // The reader replaces this with the MeterProvider's resource; see ReportingExporter.

@@ -1,12 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
-import type { MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import type { GaugeMetricData, MetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import { prometheusMetricName } from '@otel-netif/metadata';
 import { LabelNames } from './label-names.js';
 import { attributeToLabelValue, escapeHelp, escapeLabelValue, formatSampleValue } from './text-format.js';
 
-type PromType = 'counter' | 'gauge';
+export type PromType = 'counter' | 'gauge';
 
 interface Family {
   type: PromType;
@@ -22,7 +22,7 @@ export interface EncodeOptions {
 const labelNames = new LabelNames();
 const metricNames = new Map<string, string>();
 
-function metricName(m: MetricData, kind: 'sum' | 'gauge', monotonic: boolean): string {
+export function metricName(m: MetricData, kind: 'sum' | 'gauge', monotonic: boolean): string {
   const d = m.descriptor;
   const key = `${kind}\0${monotonic ? 1 : 0}\0${d.unit}\0${d.name}`;
   let name = metricNames.get(key);
@@ -62,7 +62,7 @@ function mergedLabels(attrs: Attributes): string {
 // vanished series' entry go with its last snapshot.
 const labelCache = new WeakMap<Attributes, string>();
 
-function cachedLabelPairs(attrs: Attributes): string {
+export function cachedLabelPairs(attrs: Attributes): string {
   let labels = labelCache.get(attrs);
   if (labels === undefined) {
     labels = labelPairs(attrs);
@@ -72,7 +72,7 @@ function cachedLabelPairs(attrs: Attributes): string {
 }
 
 /** `k="v",…` without braces; attribute order is kept. */
-function labelPairs(attrs: Attributes): string {
+export function labelPairs(attrs: Attributes): string {
   let out = '';
   for (const key in attrs) {
     const v = attrs[key];
@@ -84,20 +84,30 @@ function labelPairs(attrs: Attributes): string {
   return out;
 }
 
+/** The family a metric's points go to, or undefined (told to onSkip) when Prometheus text cannot hold it here. */
+export function familyOf(m: MetricData, onSkip: ((reason: string) => void) | undefined): { type: PromType; name: string; metric: SumMetricData | GaugeMetricData } | undefined {
+  if (m.dataPointType === DataPointType.SUM) return { type: m.isMonotonic ? 'counter' : 'gauge', name: metricName(m, 'sum', m.isMonotonic), metric: m };
+  if (m.dataPointType === DataPointType.GAUGE) return { type: 'gauge', name: metricName(m, 'gauge', false), metric: m };
+  // The pipeline emits sums and gauges only; a histogram here would need buckets we do not write.
+  onSkip?.(`${m.descriptor.name}: histograms are not exposed on /metrics`);
+  return undefined;
+}
+
+/** `# HELP` and `# TYPE` of a family. */
+export function familyHeader(name: string, help: string, type: PromType): string {
+  return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
+}
+
+/** `target_info` with the resource attributes as labels; empty without attributes. */
+export function targetInfo(resource: Resource | undefined): string {
+  const resourceLabels = resource ? labelPairs(resource.attributes) : '';
+  return resourceLabels === '' ? '' : `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{${resourceLabels}} 1\n`;
+}
+
 function addMetric(families: Map<string, Family>, m: MetricData, onSkip: ((reason: string) => void) | undefined): void {
-  let type: PromType;
-  let name: string;
-  if (m.dataPointType === DataPointType.SUM) {
-    type = m.isMonotonic ? 'counter' : 'gauge';
-    name = metricName(m, 'sum', m.isMonotonic);
-  } else if (m.dataPointType === DataPointType.GAUGE) {
-    type = 'gauge';
-    name = metricName(m, 'gauge', false);
-  } else {
-    // The pipeline emits sums and gauges only; a histogram here would need buckets we do not write.
-    onSkip?.(`${m.descriptor.name}: histograms are not exposed on /metrics`);
-    return;
-  }
+  const family = familyOf(m, onSkip);
+  if (family === undefined) return;
+  const { type, name, metric } = family;
   let fam = families.get(name);
   if (!fam) {
     families.set(name, (fam = { type, help: m.descriptor.description || m.descriptor.name, body: '' }));
@@ -108,7 +118,7 @@ function addMetric(families: Map<string, Family>, m: MetricData, onSkip: ((reaso
   const prefixOpen = `${name}{`;
   const bare = `${name} `;
   let body = fam.body;
-  for (const p of m.dataPoints) {
+  for (const p of metric.dataPoints) {
     const labels = cachedLabelPairs(p.attributes);
     body += (labels === '' ? bare : prefixOpen + labels + '} ') + formatSampleValue(p.value) + '\n';
   }
@@ -122,18 +132,14 @@ function addMetric(families: Map<string, Family>, m: MetricData, onSkip: ((reaso
  * staleness handling, so a vanished interface's series would linger for five minutes.
  */
 export function encodeExposition(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}): string {
-  let out = '';
-  const resourceLabels = resource ? labelPairs(resource.attributes) : '';
-  if (resourceLabels !== '') {
-    out += `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{${resourceLabels}} 1\n`;
-  }
+  let out = targetInfo(resource);
   const families = new Map<string, Family>();
   for (const scope of scopeMetrics) {
     for (const m of scope.metrics) addMetric(families, m, opts.onSkip);
   }
   for (const [name, fam] of families) {
     if (fam.body === '') continue;
-    out += `# HELP ${name} ${escapeHelp(fam.help)}\n# TYPE ${name} ${fam.type}\n${fam.body}`;
+    out += familyHeader(name, fam.help, fam.type) + fam.body;
   }
   return out;
 }

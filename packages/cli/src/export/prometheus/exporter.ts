@@ -9,8 +9,17 @@ import type { ExpositionEncoder } from './exposition-cache.js';
 import { encodeExposition } from './encode.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 
-/** What the Prometheus routes read from the pipeline; never a method that samples. */
-export type SnapshotSource = Pick<Pipeline, 'latest' | 'isReady'>;
+/**
+ * What the Prometheus routes read from the pipeline; never a method that samples. forExport and
+ * telemetry are optional so a bare latest()/isReady() pair still serves.
+ */
+export type SnapshotSource = Pick<Pipeline, 'latest' | 'isReady'> & Partial<Pick<Pipeline, 'forExport' | 'telemetry'>> & Partial<SnapshotEvents>;
+
+/** Told when a new snapshot exists (Pipeline is), the routes encode it before the next scrape asks. */
+interface SnapshotEvents {
+  on(event: 'snapshot' | 'sampleError', listener: () => void): unknown;
+  off(event: 'snapshot' | 'sampleError', listener: () => void): unknown;
+}
 
 export interface PrometheusRoutesOptions {
   /** Replaces the encoder (tests count calls through it). */
@@ -42,7 +51,7 @@ function notReadyReason(source: SnapshotSource): string {
  * Mounts /metrics, /healthz and /readyz on a server, so a server shared with the JSON API and UI
  * can carry them too.
  */
-export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource, logger: Logger, opts: PrometheusRoutesOptions = {}): void {
+export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource, logger: Logger, opts: PrometheusRoutesOptions = {}): () => void {
   const skipped = new Set<string>();
   const cache = new ExpositionCache(opts.encode ?? encodeExposition, {
     onSkip: (reason) => {
@@ -52,9 +61,20 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
       logger.warn(`/metrics: left out ${reason}`);
     },
   });
+  // Each new snapshot is encoded (and gzipped) as soon as it exists, while someone scrapes, so a
+  // scrape only sends bytes. After the sampling tick, so the encode never delays the sample.
+  const warm = (): void => {
+    setImmediate(() => {
+      const snapshot = source.forExport?.() ?? source.latest();
+      if (snapshot) cache.warm(snapshot);
+    });
+  };
+  source.on?.('snapshot', warm);
+  source.on?.('sampleError', warm);
 
   server.addRoute('GET', '/metrics', async (req, res) => {
-    const snapshot = source.latest();
+    const snapshot = source.forExport?.() ?? source.latest();
+    source.telemetry?.recordExport('prometheus', snapshot ? 'success' : 'failure', 0);
     if (!snapshot) {
       // An honest "down" for the scraper: serving an empty 200 would look like an agent with no interfaces.
       text(res, 503, 'no sample yet: the first sample has not succeeded (see /readyz and the agent log)\n');
@@ -79,6 +99,11 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
     if (source.isReady()) text(res, 200, 'ready\n');
     else text(res, 503, `not ready: ${notReadyReason(source)}\n`);
   });
+
+  return () => {
+    source.off?.('snapshot', warm);
+    source.off?.('sampleError', warm);
+  };
 }
 
 /**
@@ -86,8 +111,8 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
  * pipeline already sampled: scrape frequency never changes sampling, and many scrapers are cheap.
  */
 export function createPrometheusExporter(source: SnapshotSource, opts: PrometheusExporterOptions, logger: Logger): PrometheusExporter {
-  const server = createHttpServer({ host: opts.host, port: opts.port }, logger);
-  mountPrometheusRoutes(server, source, logger, opts);
+  const server = createHttpServer({ host: opts.host, port: opts.port, ...(opts.web ? { web: opts.web } : {}) }, logger);
+  const unmount = mountPrometheusRoutes(server, source, logger, opts);
   return {
     name: 'prometheus',
     server,
@@ -96,6 +121,7 @@ export function createPrometheusExporter(source: SnapshotSource, opts: Prometheu
       return server.start();
     },
     shutdown() {
+      unmount();
       return server.close();
     },
   };

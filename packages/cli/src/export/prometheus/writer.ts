@@ -1,0 +1,236 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { DataPoint, GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import type { EncodeOptions, PromType } from './encode.js';
+import { cachedLabelPairs, familyHeader, familyOf, targetInfo } from './encode.js';
+import { formatSampleValue } from './text-format.js';
+
+/** What the previous encode wrote for one metric of a family: per point, where its line went. */
+interface Slot {
+  /** The metric's descriptor: another one at this place in the family means nothing can be reused. */
+  descriptor: object;
+  attributes: Attributes[];
+  prefixes: Uint8Array[];
+  values: Float64Array;
+  /** Where each point's line starts in the previous body; starts[n] is where the last one ends. */
+  starts: Float64Array;
+}
+
+interface FamilyState {
+  header: Buffer;
+  headerText: string;
+  /** Prefix bytes (`name{labels} `) by attributes object; the encoder already treats attributes as immutable. */
+  prefixes: WeakMap<Attributes, Uint8Array>;
+  slots: Slot[];
+}
+
+interface PlannedFamily {
+  name: string;
+  type: PromType;
+  help: string;
+  metrics: (SumMetricData | GaugeMetricData)[];
+  points: number;
+}
+
+const NEWLINE = 10;
+const MAX_FAMILIES = 10_000;
+
+/**
+ * Encodes snapshots into exactly the bytes of `Buffer.from(encodeExposition(...))`, reusing what the
+ * previous encode wrote. Between two samples most lines do not change at all (idle interfaces: the
+ * same counters, a rate of 0, the same link state), and a changed line keeps its `name{labels} `
+ * prefix, so:
+ * - a line whose series (same attributes object, same place) has the same value as last time is
+ *   copied from the previous body, and runs of such lines are copied with one call;
+ * - any other line is its cached prefix bytes plus the value, written straight into the buffer.
+ * The result is a new Buffer every time: the previous one may still be on its way to a client, and
+ * it is only read from. encodeExposition() stays the reference (and the path for custom encoders);
+ * a test checks this one against it over sequences of changing snapshots.
+ */
+export class ExpositionWriter {
+  private previous: Buffer = Buffer.alloc(0);
+  private readonly families = new Map<string, FamilyState>();
+  private buf: Buffer = Buffer.alloc(0);
+  private off = 0;
+  /** A pending run of lines to copy from `previous`: [runStart, runEnd), to go at runDest. */
+  private runStart = 0;
+  private runEnd = 0;
+  private runDest = 0;
+
+  encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}): Buffer {
+    const plan = this.plan(scopeMetrics, opts.onSkip);
+    const previous = this.previous;
+    this.buf = Buffer.allocUnsafe(Math.max(4096, Math.ceil(previous.length * 1.0625) + 4096));
+    this.off = 0;
+    this.runEnd = this.runStart = 0;
+    this.writeString(targetInfo(resource));
+    const written: [FamilyState, Slot[]][] = [];
+    for (const f of plan) {
+      if (f.points === 0) continue;
+      const state = this.familyState(f);
+      this.writeBytes(state.header);
+      const slots: Slot[] = [];
+      for (let m = 0; m < f.metrics.length; m++) {
+        const metric = f.metrics[m] as SumMetricData | GaugeMetricData;
+        slots.push(this.writeMetric(f.name, state, metric, state.slots[m]));
+      }
+      written.push([state, slots]);
+    }
+    this.flushRun();
+    // Committed only now: the slots describe `body`, which becomes `previous` only now.
+    for (const [state, slots] of written) state.slots = slots;
+    // A family not written this time has nothing in `body` to point at.
+    const live = new Set(written.map(([state]) => state));
+    for (const [name, state] of this.families) if (!live.has(state)) this.families.delete(name);
+    // Sized from the previous body, so usually a few percent too big; far too big only after a shrink.
+    const body = this.off < this.buf.length * 0.75 ? Buffer.from(this.buf.subarray(0, this.off)) : this.buf.subarray(0, this.off);
+    this.previous = body;
+    this.buf = Buffer.alloc(0);
+    return body;
+  }
+
+  /** The families in output order, with the same onSkip calls, in the same order, as encodeExposition. */
+  private plan(scopeMetrics: readonly ScopeMetrics[], onSkip: ((reason: string) => void) | undefined): PlannedFamily[] {
+    const byName = new Map<string, PlannedFamily>();
+    for (const scope of scopeMetrics) {
+      for (const m of scope.metrics) {
+        const family = familyOf(m, onSkip);
+        if (family === undefined) continue;
+        const { type, name, metric } = family;
+        let f = byName.get(name);
+        if (f === undefined) {
+          byName.set(name, (f = { name, type, help: m.descriptor.description || m.descriptor.name, metrics: [], points: 0 }));
+        } else if (f.type !== type) {
+          onSkip?.(`${m.descriptor.name}: its Prometheus name ${name} is already a ${f.type}`);
+          continue;
+        }
+        f.metrics.push(metric);
+        f.points += metric.dataPoints.length;
+      }
+    }
+    return [...byName.values()];
+  }
+
+  private familyState(f: PlannedFamily): FamilyState {
+    const headerText = familyHeader(f.name, f.help, f.type);
+    let state = this.families.get(f.name);
+    if (state === undefined || state.headerText !== headerText) {
+      if (state === undefined && this.families.size >= MAX_FAMILIES) this.families.clear();
+      // A new header (help or type changed) moves every line after it: start the family afresh.
+      state = { header: Buffer.from(headerText, 'utf8'), headerText, prefixes: new WeakMap(), slots: [] };
+      this.families.set(f.name, state);
+    }
+    return state;
+  }
+
+  private writeMetric(name: string, family: FamilyState, metric: SumMetricData | GaugeMetricData, last: Slot | undefined): Slot {
+    const points = metric.dataPoints as DataPoint<number>[];
+    const n = points.length;
+    const slot: Slot = { descriptor: metric.descriptor, attributes: new Array<Attributes>(n), prefixes: new Array<Uint8Array>(n), values: new Float64Array(n), starts: new Float64Array(n + 1) };
+    const reusable = last !== undefined && last.descriptor === metric.descriptor;
+    const lastN = reusable ? last.attributes.length : 0;
+    for (let i = 0; i < n; i++) {
+      const p = points[i] as DataPoint<number>;
+      const attributes = p.attributes;
+      const value = p.value;
+      let prefix: Uint8Array | undefined;
+      slot.starts[i] = this.off;
+      if (i < lastN && (last as Slot).attributes[i] === attributes) {
+        prefix = (last as Slot).prefixes[i] as Uint8Array;
+        // Same series, same value: the same line (NaN never equals, and is rewritten).
+        if ((last as Slot).values[i] === value) {
+          this.copyLine((last as Slot).starts[i] as number, (last as Slot).starts[i + 1] as number);
+          slot.attributes[i] = attributes;
+          slot.prefixes[i] = prefix;
+          slot.values[i] = value;
+          continue;
+        }
+      } else {
+        prefix = family.prefixes.get(attributes);
+        if (prefix === undefined) {
+          const labels = cachedLabelPairs(attributes);
+          prefix = Buffer.from(labels === '' ? `${name} ` : `${name}{${labels}} `, 'utf8');
+          family.prefixes.set(attributes, prefix);
+        }
+      }
+      this.flushRun();
+      this.writeBytes(prefix);
+      this.writeValue(value);
+      this.ensure(1);
+      this.buf[this.off++] = NEWLINE;
+      slot.attributes[i] = attributes;
+      slot.prefixes[i] = prefix;
+      slot.values[i] = value;
+    }
+    slot.starts[n] = this.off;
+    return slot;
+  }
+
+  /** Queues previous[start, end) for copying, joined with the pending run when it follows it. */
+  private copyLine(start: number, end: number): void {
+    if (this.runEnd !== this.runStart && this.runEnd === start) {
+      this.runEnd = end;
+    } else {
+      this.flushRun();
+      this.runStart = start;
+      this.runEnd = end;
+      this.runDest = this.off;
+    }
+    this.off += end - start;
+  }
+
+  private flushRun(): void {
+    const length = this.runEnd - this.runStart;
+    if (length === 0) return;
+    const written = this.off;
+    this.off = this.runDest;
+    this.ensure(length);
+    this.previous.copy(this.buf, this.runDest, this.runStart, this.runEnd);
+    this.off = written;
+    this.runStart = this.runEnd = 0;
+  }
+
+  private ensure(more: number): void {
+    if (this.off + more <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + more + 4096));
+    this.buf.copy(bigger, 0, 0, this.off);
+    this.buf = bigger;
+  }
+
+  private writeBytes(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.off);
+    this.off += bytes.length;
+  }
+
+  private writeString(text: string): void {
+    if (text === '') return;
+    this.writeBytes(Buffer.from(text, 'utf8'));
+  }
+
+  /** The value as formatSampleValue() spells it; integers digit by digit, without a string. */
+  private writeValue(v: number): void {
+    this.ensure(32);
+    const buf = this.buf;
+    if (Number.isSafeInteger(v)) {
+      let n = v;
+      if (n < 0) {
+        buf[this.off++] = 45; // '-'
+        n = -n;
+      }
+      let digits = 1;
+      for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+      let at = this.off + digits;
+      this.off = at;
+      do {
+        const q = Math.floor(n / 10);
+        buf[--at] = 48 + (n - q * 10);
+        n = q;
+      } while (n > 0);
+      return;
+    }
+    const text = formatSampleValue(v);
+    // Every spelling is ASCII: digits, ".", "e", "+", "-", "NaN", "Inf".
+    for (let i = 0; i < text.length; i++) buf[this.off++] = text.charCodeAt(i);
+  }
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { get as httpGet } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { PipelineSnapshot } from '../../src/pipeline/pipeline.js';
+import { encodeExposition } from '../../src/export/prometheus/encode.js';
+import { createPrometheusExporter } from '../../src/export/prometheus/exporter.js';
+import { ExpositionCache, WARM_WINDOW_MS } from '../../src/export/prometheus/exposition-cache.js';
+import { captureLogger } from '../http/capture-logger.js';
+import { netifScopes, snapshotOf } from './snapshot.js';
+
+/** A pipeline that announces its snapshots, as Pipeline does. */
+class EmittingPipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampleError: [Error] }> {
+  current: PipelineSnapshot | undefined;
+  private seq = 0;
+  latest(): PipelineSnapshot | undefined {
+    return this.current;
+  }
+  isReady(): boolean {
+    return this.current !== undefined;
+  }
+  publish(names: string[]): void {
+    this.current = snapshotOf(++this.seq, netifScopes(names));
+    this.emit('snapshot', this.current);
+  }
+}
+
+function scrape(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    }).on('error', reject);
+  });
+}
+
+describe('ExpositionCache', () => {
+  let clock: number;
+  let encodes: number;
+  let cache: ExpositionCache;
+
+  beforeEach(() => {
+    clock = 1_000;
+    encodes = 0;
+    cache = new ExpositionCache(
+      (...args) => {
+        encodes++;
+        return encodeExposition(...args);
+      },
+      {},
+      () => clock,
+    );
+  });
+
+  it('encodes nothing ahead of time while nobody has scraped', () => {
+    cache.warm(snapshotOf(1, netifScopes()));
+    assert.equal(encodes, 0);
+  });
+
+  it('after a scrape, encodes the next snapshot ahead of the next scrape, which then only reads it', () => {
+    cache.get(snapshotOf(1, netifScopes()));
+    assert.equal(encodes, 1);
+    const next = snapshotOf(2, netifScopes(['eth0', 'eth1']));
+    cache.warm(next);
+    assert.equal(encodes, 2);
+    const served = cache.get(next);
+    assert.equal(encodes, 2);
+    assert.equal(served.body.toString(), encodeExposition(next.scopeMetrics, next.resource));
+  });
+
+  it('gzips ahead of time only when the last scrape asked for gzip, with the same bytes inside', async () => {
+    cache.get(snapshotOf(1, netifScopes()));
+    const plainNext = snapshotOf(2, netifScopes());
+    cache.warm(plainNext);
+    assert.equal(cache.get(plainNext).gzipped, undefined);
+
+    await cache.gzipped(cache.get(plainNext));
+    const next = snapshotOf(3, netifScopes(['eth9']));
+    cache.warm(next);
+    const exposition = cache.get(next);
+    assert.ok(exposition.gzipped, 'compressed before the scrape asked');
+    assert.deepEqual(gunzipSync(await exposition.gzipped), exposition.body);
+  });
+
+  it('stops encoding ahead once nobody has scraped for the warm window', () => {
+    cache.get(snapshotOf(1, netifScopes()));
+    clock += WARM_WINDOW_MS + 1;
+    cache.warm(snapshotOf(2, netifScopes()));
+    assert.equal(encodes, 1);
+  });
+
+  it('encodes a snapshot once, warmed or scraped, however often either happens', () => {
+    const s = snapshotOf(1, netifScopes());
+    cache.get(s);
+    cache.warm(s);
+    cache.warm(s);
+    cache.get(s);
+    assert.equal(encodes, 1);
+  });
+
+  it('with the default encoder, serves the bytes encodeExposition writes', () => {
+    const own = new ExpositionCache();
+    for (const [seq, names] of [[1, ['eth0']], [2, ['eth0', 'eth1']], [3, ['eth1']]] as const) {
+      const s = snapshotOf(seq, netifScopes([...names]));
+      assert.equal(own.get(s).body.toString(), encodeExposition(s.scopeMetrics, s.resource));
+    }
+  });
+});
+
+describe('Prometheus exporter: encoding ahead of the scrape', () => {
+  it('encodes each new snapshot right after it is published once someone scrapes, and stops listening at shutdown', async () => {
+    const pipeline = new EmittingPipeline();
+    let encodes = 0;
+    const exporter = createPrometheusExporter(
+      pipeline,
+      {
+        host: '127.0.0.1',
+        port: 0,
+        encode: (...args) => {
+          encodes++;
+          return encodeExposition(...args);
+        },
+      },
+      captureLogger(),
+    );
+    await exporter.start();
+    try {
+      const url = `${exporter.server.url().replace(/\/$/, '')}/metrics`;
+      pipeline.publish(['eth0']);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(encodes, 0, 'nobody scraped yet');
+      await scrape(url);
+      assert.equal(encodes, 1);
+      pipeline.publish(['eth0', 'eth1']);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(encodes, 2, 'encoded without waiting for a scrape');
+      assert.match(await scrape(url), /network_interface_name="eth1"/);
+      assert.equal(encodes, 2);
+    } finally {
+      await exporter.shutdown();
+    }
+    assert.equal(pipeline.listenerCount('snapshot'), 0);
+    assert.equal(pipeline.listenerCount('sampleError'), 0);
+  });
+});

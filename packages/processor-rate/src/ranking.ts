@@ -1,0 +1,193 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { DataPoint } from '@opentelemetry/sdk-metrics';
+import { isBefore } from './hr-time.js';
+import { attributesKey } from './series-key.js';
+import type { SeriesState } from './series-state.js';
+import { OTHER_INTERFACE_NAME, rankedBefore } from './top-n.js';
+
+/** One interface's score this round; cached on every series state of that interface. */
+export interface InterfaceEntry {
+  readonly name: string;
+  readonly epoch: number;
+  score: number;
+  /** Round in which `score` was last reset; an entry not scored this round has no rate points. */
+  scored: number;
+  /** Round in which it was among the top N. */
+  kept: number;
+}
+
+/** A folded point while it is being summed. */
+interface Folded {
+  attributes: Attributes;
+  startTime: DataPoint<number>['startTime'];
+  endTime: DataPoint<number>['endTime'];
+  value: number;
+}
+
+/** The "other" series a set of folded series sums into (one per direction for netif). */
+export interface FoldGroup {
+  readonly epoch: number;
+  readonly attributes: Attributes;
+  /** The fold() call that last summed into it, and that sum. */
+  pass: number;
+  folded: Folded;
+}
+
+/**
+ * Top-N folding without a lookup per point. Ranking and folding used to look up a Map by interface
+ * name and build a folded key string for every rate point, every round: most of the processor's
+ * cost with top-N on. Each series state now caches its interface entry and its fold group (the
+ * attributes never change for a series), so a round costs field reads per point, plus one Map
+ * lookup per series in its first round. Entries and groups are dropped, and states re-resolve them,
+ * when the tables grow well past what a round uses (churn), so memory stays bounded.
+ */
+export class TopN {
+  private readonly entries = new Map<string, InterfaceEntry>();
+  private readonly groups = new Map<string, FoldGroup>();
+  /** Bumped when a table is dropped: what states cached from it is then looked up again. */
+  private entryEpoch = 1;
+  private groupEpoch = 1;
+  private round = 0;
+  private pass = 0;
+  private readonly scored: InterfaceEntry[] = [];
+  private groupsUsed = 0;
+
+  constructor(
+    private readonly interfaceAttribute: string,
+    private readonly n: number,
+  ) {}
+
+  beginRound(): void {
+    this.round++;
+    this.scored.length = 0;
+    if (this.groups.size > 2 * this.groupsUsed + 64) {
+      this.groups.clear();
+      this.groupEpoch++;
+    }
+    this.groupsUsed = 0;
+  }
+
+  /** The entry of a series' interface; null when its interface attribute is not a string (never folded). */
+  entryOf(state: SeriesState, p: DataPoint<number>): InterfaceEntry | null {
+    let e = state.iface;
+    if (e === undefined || (e !== null && e.epoch !== this.entryEpoch)) {
+      const name = p.attributes[this.interfaceAttribute];
+      if (typeof name !== 'string') {
+        e = null;
+      } else {
+        e = this.entries.get(name);
+        if (e === undefined) {
+          e = { name, epoch: this.entryEpoch, score: 0, scored: 0, kept: 0 };
+          this.entries.set(name, e);
+        }
+      }
+      state.iface = e;
+    }
+    return e;
+  }
+
+  /**
+   * Adds a gauge's points to their interfaces' scores (`counts`: the byte rate; other rates only
+   * make their interface a candidate with score 0). Every folded gauge must be scored, so that each
+   * point's entry is current when fold() reads it.
+   */
+  score(points: readonly DataPoint<number>[], states: readonly SeriesState[], counts: boolean): void {
+    const round = this.round;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i] as DataPoint<number>;
+      const e = this.entryOf(states[i] as SeriesState, p);
+      if (e === null) continue;
+      if (e.scored !== round) {
+        e.scored = round;
+        e.score = 0;
+        this.scored.push(e);
+      }
+      if (counts) e.score += p.value;
+    }
+  }
+
+  /** Marks the N best as kept; false when every interface fits and nothing folds. */
+  select(): boolean {
+    const { scored, n } = this;
+    if (this.entries.size > 2 * scored.length + 64) {
+      // Churn left entries of interfaces that are gone. This round's flags are set on the entries
+      // the states hold; from the next round on, states look their interface up in a new table.
+      this.entries.clear();
+      this.entryEpoch++;
+    }
+    if (n <= 0 || scored.length <= n) return false;
+    const top: InterfaceEntry[] = [];
+    for (const e of scored) {
+      let i = top.length;
+      if (i === n) {
+        const worst = top[n - 1] as InterfaceEntry;
+        if (!rankedBefore(e.name, e.score, worst.name, worst.score)) continue;
+        i = n - 1;
+      }
+      while (i > 0) {
+        const prev = top[i - 1] as InterfaceEntry;
+        if (!rankedBefore(e.name, e.score, prev.name, prev.score)) break;
+        top[i] = prev;
+        i--;
+      }
+      top[i] = e;
+    }
+    for (const e of top) e.kept = this.round;
+    return true;
+  }
+
+  /** Whether a point's interface is kept by name (or has none, so is never folded). Only after select(). */
+  isNamed(state: SeriesState): boolean {
+    const e = state.iface;
+    return e === null || e === undefined || e.kept === this.round;
+  }
+
+  /**
+   * Keeps the points of kept interfaces (and those without an interface name) and sums all others
+   * into one "other" point per remaining attribute set, spanning the union of their intervals.
+   */
+  fold(points: readonly DataPoint<number>[], states: readonly SeriesState[]): DataPoint<number>[] {
+    const pass = ++this.pass;
+    const out: DataPoint<number>[] = [];
+    let others: FoldGroup[] | undefined;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i] as DataPoint<number>;
+      const state = states[i] as SeriesState;
+      if (this.isNamed(state)) {
+        out.push(p);
+        continue;
+      }
+      const g = this.groupOf(state, p);
+      if (g.pass !== pass) {
+        g.pass = pass;
+        g.folded = { attributes: g.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value };
+        (others ??= []).push(g);
+      } else {
+        const acc = g.folded;
+        acc.value += p.value;
+        if (isBefore(p.startTime, acc.startTime)) acc.startTime = p.startTime;
+        if (isBefore(acc.endTime, p.endTime)) acc.endTime = p.endTime;
+      }
+    }
+    if (others) for (const g of others) out.push(g.folded);
+    return out;
+  }
+
+  private groupOf(state: SeriesState, p: DataPoint<number>): FoldGroup {
+    let g = state.group;
+    if (g === undefined || g.epoch !== this.groupEpoch) {
+      const key = attributesKey(p.attributes, this.interfaceAttribute, OTHER_INTERFACE_NAME);
+      g = this.groups.get(key);
+      if (g === undefined) {
+        // Frozen and reused round after round, so consumers that cache by attributes identity (the
+        // Prometheus encoder) keep their cache for the "other" series too.
+        const attributes = Object.freeze({ ...p.attributes, [this.interfaceAttribute]: OTHER_INTERFACE_NAME });
+        g = { epoch: this.groupEpoch, attributes, pass: 0, folded: { attributes, startTime: p.startTime, endTime: p.endTime, value: 0 } };
+        this.groups.set(key, g);
+      }
+      state.group = g;
+    }
+    if (g.pass !== this.pass) this.groupsUsed++;
+    return g;
+  }
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseProcNetDev, ProcNetDevParser } from '../../src/parse/proc-net-dev.js';
+import { counters, HEADER, kernelLine, procNetDev } from '../helpers/proc-net-dev-text.js';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+// What the receiver parsed before it read bytes: readFileSync(path, 'utf8'), which keeps a BOM
+// (TextDecoder would drop it).
+const decode = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+// Pieces a line is built from: what the kernel prints and what a broken or foreign file holds.
+const piece = fc.oneof(
+  fc.constantFrom(' ', '  ', '\t', '\r', ':', '|', '-', 'x', '0', '7', '18446744073709551615', '9007199254740993', 'é', 'ä', '\u00a0', '\ufeff', '\u0000'),
+  fc.nat({ max: 2 ** 40 }).map(String),
+  fc.string({ maxLength: 6 }),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+);
+const junkLine = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
+const name = fc.oneof(fc.constantFrom('lo', 'eth0', 'veth1@if3', 'a:b', 'wlän0', ' x ', ''), fc.string({ minLength: 1, maxLength: 8 }));
+const kernel = fc.tuple(name, fc.array(fc.nat({ max: 2 ** 53 }), { minLength: 16, maxLength: 18 })).map(
+  ([n, values]) => `${n.padStart(6)}:${values.map((v) => String(v).padStart(8)).join(' ')}`,
+);
+const file = fc
+  .tuple(fc.boolean(), fc.array(fc.oneof(kernel, kernel, junkLine), { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+  .map(([header, lines, eol, finalEol]) => (header ? HEADER : '') + lines.join(eol) + (finalEol ? eol : ''));
+
+describe('ProcNetDevParser (bytes)', () => {
+  it('parses exactly like parseProcNetDev of the UTF-8 text: interfaces, counters and problem messages', () => {
+    fc.assert(
+      fc.property(file, (text) => {
+        const b = bytes(text);
+        assert.deepStrictEqual(new ProcNetDevParser().parse(b), parseProcNetDev(decode(b)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees on invalid UTF-8 too (decoded per line, replaced the same way)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 8 }), (head, lines) => {
+        const parts = [head, ...lines.map((l) => Uint8Array.from([...l, 10]))];
+        const b = Uint8Array.from(parts.flatMap((p) => [...p]));
+        assert.deepStrictEqual(new ProcNetDevParser().parse(b), parseProcNetDev(decode(b)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // Whether a name string is reused cannot be observed from JS; what must hold is that reuse never
+  // hands out a stale name when interfaces are renamed, replaced or reordered.
+  it('never reports a stale name when interfaces are renamed, replaced or reordered between parses', () => {
+    const parser = new ProcNetDevParser();
+    const first = parser.parse(bytes(procNetDev({ lo: {}, eth0: { rxBytes: 1 } })));
+    const second = parser.parse(bytes(procNetDev({ lo: {}, eth0: { rxBytes: 2 } })));
+    assert.equal(second.interfaces[1]!.name, 'eth0');
+    assert.equal(first.interfaces[1]!.name, 'eth0');
+    assert.equal(second.interfaces[1]!.counters.rxBytes, 2);
+    const renamed = parser.parse(bytes(procNetDev({ lo: {}, eth1: {} })));
+    assert.deepEqual(renamed.interfaces.map((i) => i.name), ['lo', 'eth1']);
+    const shifted = parser.parse(bytes(HEADER + kernelLine('eth1', counters()) + kernelLine('lo', counters())));
+    assert.deepEqual(shifted.interfaces.map((i) => i.name), ['eth1', 'lo']);
+    const sameLength = parser.parse(bytes(HEADER + kernelLine('eth2', counters()) + kernelLine('lo', counters())));
+    assert.deepEqual(sameLength.interfaces.map((i) => i.name), ['eth2', 'lo']);
+  });
+
+  it('returns independent counter objects from one parse to the next', () => {
+    const parser = new ProcNetDevParser();
+    const text = bytes(procNetDev({ eth0: { rxBytes: 5 } }));
+    const a = parser.parse(text);
+    const b = parser.parse(text);
+    assert.notEqual(a.interfaces[0]!.counters, b.interfaces[0]!.counters);
+    assert.deepEqual(a.interfaces[0]!.counters, b.interfaces[0]!.counters);
+  });
+});
