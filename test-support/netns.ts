@@ -1,3 +1,4 @@
+import type { InterfaceCounters } from '@otel-netif/receiver-netif';
 /**
  * Real Linux network namespaces and veth pairs for end-to-end tests.
  *
@@ -40,24 +41,7 @@ export interface VethOptions {
 }
 
 /** The /proc/net/dev columns, in the kernel's order. */
-export interface NetDevCounters {
-  rxBytes: number;
-  rxPackets: number;
-  rxErrs: number;
-  rxDrop: number;
-  rxFifo: number;
-  rxFrame: number;
-  rxCompressed: number;
-  rxMulticast: number;
-  txBytes: number;
-  txPackets: number;
-  txErrs: number;
-  txDrop: number;
-  txFifo: number;
-  txColls: number;
-  txCarrier: number;
-  txCompressed: number;
-}
+export type NetDevCounters = InterfaceCounters;
 
 /** A host-side directory that looks like `/` of the namespace to a reader given `--root-path`. */
 export interface NamespaceRoot {

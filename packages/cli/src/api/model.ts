@@ -1,3 +1,4 @@
+import type { InterfaceCounters } from '@otel-netif/receiver-netif';
 /**
  * The JSON shape of /api/v1 (documented in docs/live-views.md). Every local view — the page, SSE,
  * `top`, remote `top` — reads this one shape, so a remote agent and the local one look the same.
@@ -18,24 +19,7 @@ export interface LiveRates {
 }
 
 /** The sixteen /proc/net/dev counters: totals since the interface's counters started (usually boot). */
-export interface LiveCounters {
-  rxBytes: number;
-  rxPackets: number;
-  rxErrs: number;
-  rxDrop: number;
-  rxFifo: number;
-  rxFrame: number;
-  rxCompressed: number;
-  rxMulticast: number;
-  txBytes: number;
-  txPackets: number;
-  txErrs: number;
-  txDrop: number;
-  txFifo: number;
-  txColls: number;
-  txCarrier: number;
-  txCompressed: number;
-}
+export type LiveCounters = InterfaceCounters;
 
 /** Totals counted by this agent since it first saw the interface (survive counter resets). */
 export interface LiveTotals {
