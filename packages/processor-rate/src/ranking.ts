@@ -1,8 +1,8 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import { isBefore } from './hr-time.js';
 import { attributesKey } from './series-key.js';
-import type { RateColumns, SeriesState } from './series-state.js';
+import type { SeriesState } from './series-state.js';
 import { OTHER_INTERFACE_NAME, rankedBefore } from './top-n.js';
 
 /** One interface's score this round; cached on every series state of that interface. */
@@ -68,10 +68,10 @@ export class TopN {
   }
 
   /** The entry of a series' interface; null when its interface attribute is not a string (never folded). */
-  entryOf(state: SeriesState, attributes: Attributes): InterfaceEntry | null {
+  entryOf(state: SeriesState, p: DataPoint<number>): InterfaceEntry | null {
     let e = state.iface;
     if (e === undefined || (e !== null && e.epoch !== this.entryEpoch)) {
-      const name = attributes[this.interfaceAttribute];
+      const name = p.attributes[this.interfaceAttribute];
       if (typeof name !== 'string') {
         e = null;
       } else {
@@ -91,18 +91,18 @@ export class TopN {
    * make their interface a candidate with score 0). Every folded gauge must be scored, so that each
    * point's entry is current when fold() reads it.
    */
-  score(rates: RateColumns, counts: boolean): void {
+  score(points: readonly DataPoint<number>[], states: readonly SeriesState[], counts: boolean): void {
     const round = this.round;
-    const { attributes, values, states } = rates;
-    for (let i = 0; i < values.length; i++) {
-      const e = this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i] as DataPoint<number>;
+      const e = this.entryOf(states[i] as SeriesState, p);
       if (e === null) continue;
       if (e.scored !== round) {
         e.scored = round;
         e.score = 0;
         this.scored.push(e);
       }
-      if (counts) e.score += values[i] as number;
+      if (counts) e.score += p.value;
     }
   }
 
@@ -143,53 +143,46 @@ export class TopN {
   }
 
   /**
-   * The points to export: one per rate of a kept interface (or of one without an interface name),
-   * plus all others summed into one "other" point per remaining attribute set, spanning the union
-   * of their intervals. With `folds` false (every interface fits) simply one point per rate.
+   * Keeps the points of kept interfaces (and those without an interface name) and sums all others
+   * into one "other" point per remaining attribute set, spanning the union of their intervals.
    */
-  points(rates: RateColumns, folds: boolean): DataPoint<number>[] {
-    const out: DataPoint<number>[] = [];
-    const { attributes, starts, ends, values, states } = rates;
-    if (!folds) {
-      for (let i = 0; i < values.length; i++) out.push(rates.point(i));
-      return out;
-    }
+  fold(points: readonly DataPoint<number>[], states: readonly SeriesState[]): DataPoint<number>[] {
     const pass = ++this.pass;
+    const out: DataPoint<number>[] = [];
     let others: FoldGroup[] | undefined;
-    for (let i = 0; i < values.length; i++) {
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i] as DataPoint<number>;
       const state = states[i] as SeriesState;
       if (this.isNamed(state)) {
-        out.push(rates.point(i));
+        out.push(p);
         continue;
       }
-      const startTime = starts[i] as HrTime;
-      const endTime = ends[i] as HrTime;
-      const g = this.groupOf(state, attributes[i] as Attributes);
+      const g = this.groupOf(state, p);
       if (g.pass !== pass) {
         g.pass = pass;
-        g.folded = { attributes: g.attributes, startTime, endTime, value: values[i] as number };
+        g.folded = { attributes: g.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value };
         (others ??= []).push(g);
       } else {
         const acc = g.folded;
-        acc.value += values[i] as number;
-        if (isBefore(startTime, acc.startTime)) acc.startTime = startTime;
-        if (isBefore(acc.endTime, endTime)) acc.endTime = endTime;
+        acc.value += p.value;
+        if (isBefore(p.startTime, acc.startTime)) acc.startTime = p.startTime;
+        if (isBefore(acc.endTime, p.endTime)) acc.endTime = p.endTime;
       }
     }
     if (others) for (const g of others) out.push(g.folded);
     return out;
   }
 
-  private groupOf(state: SeriesState, attributes: Attributes): FoldGroup {
+  private groupOf(state: SeriesState, p: DataPoint<number>): FoldGroup {
     let g = state.group;
     if (g === undefined || g.epoch !== this.groupEpoch) {
-      const key = attributesKey(attributes, this.interfaceAttribute, OTHER_INTERFACE_NAME);
+      const key = attributesKey(p.attributes, this.interfaceAttribute, OTHER_INTERFACE_NAME);
       g = this.groups.get(key);
       if (g === undefined) {
         // Frozen and reused round after round, so consumers that cache by attributes identity (the
         // Prometheus encoder) keep their cache for the "other" series too.
-        const other = Object.freeze({ ...attributes, [this.interfaceAttribute]: OTHER_INTERFACE_NAME });
-        g = { epoch: this.groupEpoch, attributes: other, pass: 0, folded: { attributes: other, startTime: [0, 0], endTime: [0, 0], value: 0 } };
+        const attributes = Object.freeze({ ...p.attributes, [this.interfaceAttribute]: OTHER_INTERFACE_NAME });
+        g = { epoch: this.groupEpoch, attributes, pass: 0, folded: { attributes, startTime: p.startTime, endTime: p.endTime, value: 0 } };
         this.groups.set(key, g);
       }
       state.group = g;

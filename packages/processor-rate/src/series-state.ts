@@ -21,38 +21,12 @@ export interface SeriesState {
   group: FoldGroup | undefined;
 }
 
-/**
- * One round's rates of one gauge, column by column: top-N folds most of them away, and an object per
- * rate that is summed into "other" right after was most of what a round allocated. Read-only once
- * the round is over (lazy `series` reads them later).
- */
-export class RateColumns {
-  readonly attributes: Attributes[] = [];
-  /** The interval each rate covers: the previous sample's time and this one's. */
-  readonly starts: HrTime[] = [];
-  readonly ends: HrTime[] = [];
-  readonly values: number[] = [];
-  readonly states: SeriesState[] = [];
-
-  get length(): number {
-    return this.values.length;
-  }
-
-  push(attributes: Attributes, start: HrTime, end: HrTime, value: number, state: SeriesState): void {
-    this.attributes.push(attributes);
-    this.starts.push(start);
-    this.ends.push(end);
-    this.values.push(value);
-    this.states.push(state);
-  }
-
-  point(i: number): DataPoint<number> {
-    return { attributes: this.attributes[i] as Attributes, startTime: this.starts[i] as HrTime, endTime: this.ends[i] as HrTime, value: this.values[i] as number };
-  }
+/** Where observeAll() puts rate points, and (when asked) the state of each. */
+export interface RateSink {
+  points: DataPoint<number>[];
+  /** Filled in step with `points` when not undefined (top-N needs the states). */
+  states: SeriesState[] | undefined;
 }
-
-/** Where observeAll() puts the rates: points, or columns (top-N). */
-export type RateSink = { points: DataPoint<number>[] } | { columns: RateColumns };
 
 /**
  * The series of one metric, by attributesKey(). Building that key for each of thousands of points
@@ -97,8 +71,8 @@ export class MetricSeries {
   observeAll(points: readonly DataPoint<number>[], sink: RateSink): void {
     const { last, next, tracker } = this;
     const round = tracker.round;
-    const out = 'points' in sink ? sink.points : undefined;
-    const columns = 'columns' in sink ? sink.columns : undefined;
+    const out = sink.points;
+    const outStates = sink.states;
     let position = this.position;
     let shift = this.shift;
     let seen = this.seen;
@@ -152,9 +126,8 @@ export class MetricSeries {
       // Seconds and nanoseconds apart, so large epochs lose no precision.
       const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
       if (!(dt > 0)) continue;
-      const rate = (value - previousValue) / dt;
-      if (out !== undefined) out.push({ attributes, startTime: previousEnd, endTime: end, value: rate });
-      else (columns as RateColumns).push(attributes, previousEnd, end, rate, s);
+      out.push({ attributes, startTime: previousEnd, endTime: end, value: (value - previousValue) / dt });
+      if (outStates !== undefined) outStates.push(s);
     }
     this.position = position;
     this.shift = shift;
