@@ -56,6 +56,8 @@ interface SampleCostOutput {
   withRefresh: { medianMs: number; cpuMs: number };
   readFile: { medianMs: number };
   parse: { medianMs: number };
+  encode: { medianMs: number };
+  gzip: { medianMs: number };
   networkInterfaces: { medianMs: number };
 }
 
@@ -76,6 +78,8 @@ export function runSample(env: BenchEnv, budgetMs: number, profileFile?: string)
     withRefreshCpuMs: r.withRefresh.cpuMs,
     readFileMedianMs: r.readFile.medianMs,
     parseMedianMs: r.parse.medianMs,
+    encodeMedianMs: r.encode.medianMs,
+    gzipMedianMs: r.gzip.medianMs,
   };
 }
 

@@ -110,12 +110,14 @@ export function ratioSentences(r: BenchResults): string[] {
 /** One sample split into its stages, from the in-process timings; medians, so they need not add up. */
 export function renderBreakdown(r: BenchResults): string {
   return markdownTable(header(r, 'where one otel-netif sample goes (median)'), [
-    row('read /proc/net/dev from Node (readFileSync)', r, (s) => formatMs(s.sample?.readFileMedianMs)),
+    row('read /proc/net/dev from Node (into a reused buffer)', r, (s) => formatMs(s.sample?.readFileMedianMs)),
     row('… the C floor for the same read', r, (s) => formatMs(s.floor?.medianMs)),
-    row('parse it (parseProcNetDev)', r, (s) => formatMs(s.sample?.parseMedianMs)),
+    row('parse it, every line changed (a sample skips unchanged lines)', r, (s) => formatMs(s.sample?.parseMedianMs)),
     row('whole sample: read + parse + track + ScopeMetrics + rates + top-N', r, (s) => formatMs(s.sample?.medianMs)),
     row('… with the sysfs refresh share', r, (s) => formatMs(s.sample?.withRefreshMedianMs)),
-    row('encode + gzip one new snapshot (fresh scrape latency)', r, (s) => formatMs(s.cycle?.freshScrapeMedianMs)),
+    row('encode one new snapshot for /metrics (no top-N, unchanged lines reused)', r, (s) => formatMs(s.sample?.encodeMedianMs)),
+    row('… gzip it (level 1)', r, (s) => formatMs(s.sample?.gzipMedianMs)),
+    row('first scrape after a new sample (encoded ahead, so mostly sending)', r, (s) => formatMs(s.cycle?.freshScrapeMedianMs)),
   ]);
 }
 

@@ -61,6 +61,9 @@ export interface SampleStats {
   withRefreshCpuMs: number;
   readFileMedianMs: number;
   parseMedianMs: number;
+  /** Encoding one new snapshot for /metrics and gzipping it, in-process; absent in older results. */
+  encodeMedianMs?: number;
+  gzipMedianMs?: number;
 }
 
 /** otel-netif at a short interval scraped once per interval: all CPU over the window ÷ samples. */

@@ -1,11 +1,12 @@
 import { ValueType } from '@opentelemetry/api';
+import type { Attributes, HrTime } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import { validateRateProcessorConfig } from './config.js';
 import { INTERFACE_ATTRIBUTE, INTERFACE_SPEED_METRIC, rateMetadata } from './metadata.js';
 import type { RateMetadata } from './metadata.js';
-import { RateTracker } from './series-state.js';
-import type { SeriesState } from './series-state.js';
+import { RateColumns, RateTracker } from './series-state.js';
+import type { RatePoints, SeriesState } from './series-state.js';
 import { TopN } from './ranking.js';
 import { capacityFor, collectLinkSpeeds } from './utilization.js';
 import type { RateProcessorConfig, RateResult, RateSeries } from './types.js';
@@ -19,19 +20,20 @@ interface GaugeDescriptor extends MetricDescriptor {
   readonly type: InstrumentType;
 }
 
-interface PendingGauge {
-  descriptor: GaugeDescriptor;
-  points: DataPoint<number>[];
-  /** The series state of each point, in step with `points`; only with top-N. */
-  states: SeriesState[] | undefined;
-}
+/** A rate gauge being built: its points directly, or (top-N) its rates in columns until folding. */
+type PendingGauge = ({ descriptor: GaugeDescriptor } & RatePoints) | { descriptor: GaugeDescriptor; columns: RateColumns };
 
-/** One run of rate points from one input metric, in input order: what `series` lists. */
+/** One run of rates from one input metric, in input order: what `series` lists. */
 interface Segment {
   metric: string;
-  points: DataPoint<number>[];
+  /** Read once the round is over: the points array may be replaced while it grows. */
+  rates: RatePoints | RateColumns;
   from: number;
   to: number;
+}
+
+function lengthOf(g: PendingGauge): number {
+  return 'points' in g ? g.count : g.columns.length;
 }
 
 function rateUnit(unit: string): string {
@@ -95,36 +97,32 @@ export class RateProcessor {
     }
     this.tracker.sweep();
 
-    const utilization: DataPoint<number>[] = [];
-    const utilizationStates: SeriesState[] = [];
-    const io = gauges.get(meta.ioRateMetric);
-    if (io && (linkSpeeds.size > 0 || config.maxBandwidthBytesPerSecond > 0)) {
-      for (let i = 0; i < io.points.length; i++) {
-        const p = io.points[i] as DataPoint<number>;
-        const name = p.attributes[INTERFACE_ATTRIBUTE];
-        if (typeof name !== 'string') continue;
-        const capacity = capacityFor(name, linkSpeeds, config.maxBandwidthBytesPerSecond);
-        if (capacity === undefined) continue;
-        // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
-        utilization.push({ attributes: p.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value / capacity });
-        if (io.states) utilizationStates.push(io.states[i] as SeriesState);
-      }
-    }
+    const utilization = this.utilization(gauges.get(meta.ioRateMetric), linkSpeeds);
 
     const { topN } = this;
-    let folds = false;
+    const metrics: GaugeMetricData[] = [];
     if (topN) {
       topN.beginRound();
-      for (const [name, g] of gauges) topN.score(g.points, g.states as SeriesState[], name === meta.ioRateMetric);
-      folds = topN.select();
+      for (const [name, g] of gauges) topN.score((g as { columns: RateColumns }).columns, name === meta.ioRateMetric);
+      const folds = topN.select();
+      for (const g of gauges.values()) {
+        const points = topN.points((g as { columns: RateColumns }).columns, folds);
+        if (points.length > 0) metrics.push(gauge(g.descriptor, points));
+      }
+      // Utilization only for the named interfaces: summed traffic over no single link's capacity means nothing.
+      const named: DataPoint<number>[] = [];
+      const columns = utilization as RateColumns;
+      for (let i = 0; i < columns.length; i++) if (!folds || topN.isNamed(columns.states[i] as SeriesState)) named.push(columns.point(i));
+      if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named));
+    } else {
+      for (const g of gauges.values()) {
+        const { points, count } = g as RatePoints;
+        points.length = count;
+        if (count > 0) metrics.push(gauge(g.descriptor, points));
+      }
+      const points = utilization as DataPoint<number>[];
+      if (points.length > 0) metrics.push(gauge(this.utilizationDescriptor, points));
     }
-    const metrics: GaugeMetricData[] = [];
-    for (const g of gauges.values()) {
-      const points = folds && topN ? topN.fold(g.points, g.states as SeriesState[]) : g.points;
-      if (points.length > 0) metrics.push(gauge(g.descriptor, points));
-    }
-    const named = folds && topN ? utilization.filter((_p, i) => topN.isNamed(utilizationStates[i] as SeriesState)) : utilization;
-    if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named));
 
     const scopeMetrics: ScopeMetrics = { scope: { name: meta.scopeName, version: meta.scopeVersion }, metrics };
     const utilizationMetric = meta.utilization.name;
@@ -135,7 +133,8 @@ export class RateProcessor {
     return {
       scopeMetrics,
       get series(): RateSeries[] {
-        return (series ??= unfoldedSeries(segments, utilizationMetric, utilization));
+        const rates = Array.isArray(utilization) ? { points: utilization, count: utilization.length } : utilization;
+        return (series ??= unfoldedSeries([...segments, { metric: utilizationMetric, rates, from: 0, to: utilization.length }]));
       },
     };
   }
@@ -145,14 +144,46 @@ export class RateProcessor {
     const name = source.name + RATE_SUFFIX;
     let g = gauges.get(name);
     if (g === undefined) {
-      // States are kept in step with the points only for top-N, which needs them.
-      g = { descriptor: this.rateDescriptor(source), points: [], states: this.topN ? [] : undefined };
+      const descriptor = this.rateDescriptor(source);
+      g = this.topN ? { descriptor, columns: new RateColumns(metric.dataPoints.length) } : { descriptor, points: new Array<DataPoint<number>>(metric.dataPoints.length), count: 0 };
       gauges.set(name, g);
     }
-    const { points } = g;
-    const from = points.length;
+    const from = lengthOf(g);
     this.tracker.forMetric(source.name).observeAll(metric.dataPoints, g);
-    if (points.length > from) segments.push({ metric: name, points, from, to: points.length });
+    const to = lengthOf(g);
+    if (to > from) segments.push({ metric: name, rates: 'points' in g ? g : g.columns, from, to });
+  }
+
+  private capacityOf(attributes: Attributes, linkSpeeds: ReadonlyMap<string, number>): number | undefined {
+    const name = attributes[INTERFACE_ATTRIBUTE];
+    return typeof name === 'string' ? capacityFor(name, linkSpeeds, this.config.maxBandwidthBytesPerSecond) : undefined;
+  }
+
+  /**
+   * io.rate ÷ capacity per interface and direction: points, or columns with top-N (which exports
+   * only the named interfaces' and needs the series states for that).
+   */
+  private utilization(io: PendingGauge | undefined, linkSpeeds: ReadonlyMap<string, number>): DataPoint<number>[] | RateColumns {
+    const max = this.config.maxBandwidthBytesPerSecond;
+    const columns = this.topN ? new RateColumns(io && 'columns' in io ? io.columns.length : 0) : undefined;
+    const points: DataPoint<number>[] = [];
+    if (io === undefined || (linkSpeeds.size === 0 && max <= 0)) return columns ?? points;
+    if ('points' in io) {
+      for (let i = 0; i < io.count; i++) {
+        const p = io.points[i] as DataPoint<number>;
+        const capacity = this.capacityOf(p.attributes, linkSpeeds);
+        // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
+        if (capacity !== undefined) points.push({ attributes: p.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value / capacity });
+      }
+    } else {
+      const { attributes, starts, ends, values, states } = io.columns;
+      for (let i = 0; i < io.columns.length; i++) {
+        const a = attributes[i] as Attributes;
+        const capacity = this.capacityOf(a, linkSpeeds);
+        if (capacity !== undefined) (columns as RateColumns).push(a, starts[i] as HrTime, ends[i] as HrTime, (values[i] as number) / capacity, states[i] as SeriesState);
+      }
+    }
+    return columns ?? points;
   }
 
   /** One descriptor object per rate gauge, kept across rounds, so consumers can cache by it. */
@@ -187,14 +218,17 @@ function gauge(descriptor: GaugeDescriptor, dataPoints: DataPoint<number>[]): Ga
   };
 }
 
-function unfoldedSeries(segments: readonly Segment[], utilizationMetric: string, utilization: readonly DataPoint<number>[]): RateSeries[] {
+function unfoldedSeries(segments: readonly Segment[]): RateSeries[] {
   const out: RateSeries[] = [];
-  for (const { metric, points, from, to } of segments) {
-    for (let i = from; i < to; i++) {
-      const p = points[i] as DataPoint<number>;
-      out.push({ metric, attributes: p.attributes, value: p.value });
+  for (const { metric, rates, from, to } of segments) {
+    if (rates instanceof RateColumns) {
+      for (let i = from; i < to; i++) out.push({ metric, attributes: rates.attributes[i] as Attributes, value: rates.values[i] as number });
+    } else {
+      for (let i = from; i < to; i++) {
+        const p = rates.points[i] as DataPoint<number>;
+        out.push({ metric, attributes: p.attributes, value: p.value });
+      }
     }
   }
-  for (const u of utilization) out.push({ metric: utilizationMetric, attributes: u.attributes, value: u.value });
   return out;
 }

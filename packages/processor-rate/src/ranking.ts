@@ -1,8 +1,8 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import { isBefore } from './hr-time.js';
 import { attributesKey } from './series-key.js';
-import type { SeriesState } from './series-state.js';
+import type { RateColumns, SeriesState } from './series-state.js';
 import { OTHER_INTERFACE_NAME, rankedBefore } from './top-n.js';
 
 /** One interface's score this round; cached on every series state of that interface. */
@@ -68,10 +68,10 @@ export class TopN {
   }
 
   /** The entry of a series' interface; null when its interface attribute is not a string (never folded). */
-  entryOf(state: SeriesState, p: DataPoint<number>): InterfaceEntry | null {
+  entryOf(state: SeriesState, attributes: Attributes): InterfaceEntry | null {
     let e = state.iface;
     if (e === undefined || (e !== null && e.epoch !== this.entryEpoch)) {
-      const name = p.attributes[this.interfaceAttribute];
+      const name = attributes[this.interfaceAttribute];
       if (typeof name !== 'string') {
         e = null;
       } else {
@@ -91,18 +91,18 @@ export class TopN {
    * make their interface a candidate with score 0). Every folded gauge must be scored, so that each
    * point's entry is current when fold() reads it.
    */
-  score(points: readonly DataPoint<number>[], states: readonly SeriesState[], counts: boolean): void {
+  score(rates: RateColumns, counts: boolean): void {
     const round = this.round;
-    for (let i = 0; i < points.length; i++) {
-      const p = points[i] as DataPoint<number>;
-      const e = this.entryOf(states[i] as SeriesState, p);
+    const { attributes, values, states } = rates;
+    for (let i = 0; i < rates.length; i++) {
+      const e = this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
       if (e === null) continue;
       if (e.scored !== round) {
         e.scored = round;
         e.score = 0;
         this.scored.push(e);
       }
-      if (counts) e.score += p.value;
+      if (counts) e.score += values[i] as number;
     }
   }
 
@@ -143,46 +143,53 @@ export class TopN {
   }
 
   /**
-   * Keeps the points of kept interfaces (and those without an interface name) and sums all others
-   * into one "other" point per remaining attribute set, spanning the union of their intervals.
+   * The points to export: one per rate of a kept interface (or of one without an interface name),
+   * plus all others summed into one "other" point per remaining attribute set, spanning the union
+   * of their intervals. With `folds` false (every interface fits) simply one point per rate.
    */
-  fold(points: readonly DataPoint<number>[], states: readonly SeriesState[]): DataPoint<number>[] {
-    const pass = ++this.pass;
+  points(rates: RateColumns, folds: boolean): DataPoint<number>[] {
     const out: DataPoint<number>[] = [];
+    const { attributes, starts, ends, values, states } = rates;
+    if (!folds) {
+      for (let i = 0; i < rates.length; i++) out.push(rates.point(i));
+      return out;
+    }
+    const pass = ++this.pass;
     let others: FoldGroup[] | undefined;
-    for (let i = 0; i < points.length; i++) {
-      const p = points[i] as DataPoint<number>;
+    for (let i = 0; i < rates.length; i++) {
       const state = states[i] as SeriesState;
       if (this.isNamed(state)) {
-        out.push(p);
+        out.push(rates.point(i));
         continue;
       }
-      const g = this.groupOf(state, p);
+      const startTime = starts[i] as HrTime;
+      const endTime = ends[i] as HrTime;
+      const g = this.groupOf(state, attributes[i] as Attributes);
       if (g.pass !== pass) {
         g.pass = pass;
-        g.folded = { attributes: g.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value };
+        g.folded = { attributes: g.attributes, startTime, endTime, value: values[i] as number };
         (others ??= []).push(g);
       } else {
         const acc = g.folded;
-        acc.value += p.value;
-        if (isBefore(p.startTime, acc.startTime)) acc.startTime = p.startTime;
-        if (isBefore(acc.endTime, p.endTime)) acc.endTime = p.endTime;
+        acc.value += values[i] as number;
+        if (isBefore(startTime, acc.startTime)) acc.startTime = startTime;
+        if (isBefore(acc.endTime, endTime)) acc.endTime = endTime;
       }
     }
     if (others) for (const g of others) out.push(g.folded);
     return out;
   }
 
-  private groupOf(state: SeriesState, p: DataPoint<number>): FoldGroup {
+  private groupOf(state: SeriesState, attributes: Attributes): FoldGroup {
     let g = state.group;
     if (g === undefined || g.epoch !== this.groupEpoch) {
-      const key = attributesKey(p.attributes, this.interfaceAttribute, OTHER_INTERFACE_NAME);
+      const key = attributesKey(attributes, this.interfaceAttribute, OTHER_INTERFACE_NAME);
       g = this.groups.get(key);
       if (g === undefined) {
         // Frozen and reused round after round, so consumers that cache by attributes identity (the
         // Prometheus encoder) keep their cache for the "other" series too.
-        const attributes = Object.freeze({ ...p.attributes, [this.interfaceAttribute]: OTHER_INTERFACE_NAME });
-        g = { epoch: this.groupEpoch, attributes, pass: 0, folded: { attributes, startTime: p.startTime, endTime: p.endTime, value: 0 } };
+        const other = Object.freeze({ ...attributes, [this.interfaceAttribute]: OTHER_INTERFACE_NAME });
+        g = { epoch: this.groupEpoch, attributes: other, pass: 0, folded: { attributes: other, startTime: [0, 0], endTime: [0, 0], value: 0 } };
         this.groups.set(key, g);
       }
       state.group = g;

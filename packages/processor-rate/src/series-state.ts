@@ -21,12 +21,80 @@ export interface SeriesState {
   group: FoldGroup | undefined;
 }
 
-/** Where observeAll() puts rate points, and (when asked) the state of each. */
-export interface RateSink {
-  points: DataPoint<number>[];
-  /** Filled in step with `points` when not undefined (top-N needs the states). */
-  states: SeriesState[] | undefined;
+/**
+ * One round's rates of one gauge, column by column: top-N folds most of them away, and an object per
+ * rate that is summed into "other" right after was most of what a round allocated. Read-only once
+ * the round is over (lazy `series` reads them later).
+ */
+export class RateColumns {
+  attributes: Attributes[];
+  /** The interval each rate covers: the previous sample's time and this one's. */
+  starts: HrTime[];
+  ends: HrTime[];
+  values: number[];
+  states: SeriesState[];
+  length = 0;
+
+  constructor(capacity = 0) {
+    this.attributes = new Array<Attributes>(capacity);
+    this.starts = new Array<HrTime>(capacity);
+    this.ends = new Array<HrTime>(capacity);
+    this.values = new Array<number>(capacity);
+    this.states = new Array<SeriesState>(capacity);
+  }
+
+  /** Room for `n` more, in one step: arrays grown rate by rate allocated about as much again. */
+  reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.values.length) return;
+    const grown = new RateColumns(need);
+    for (let i = 0; i < this.length; i++) {
+      grown.attributes[i] = this.attributes[i] as Attributes;
+      grown.starts[i] = this.starts[i] as HrTime;
+      grown.ends[i] = this.ends[i] as HrTime;
+      grown.states[i] = this.states[i] as SeriesState;
+      grown.values[i] = this.values[i] as number;
+    }
+    this.attributes = grown.attributes;
+    this.starts = grown.starts;
+    this.ends = grown.ends;
+    this.values = grown.values;
+    this.states = grown.states;
+  }
+
+  /** After reserve(). */
+  push(attributes: Attributes, start: HrTime, end: HrTime, value: number, state: SeriesState): void {
+    const i = this.length++;
+    this.attributes[i] = attributes;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.values[i] = value;
+    this.states[i] = state;
+  }
+
+  point(i: number): DataPoint<number> {
+    return { attributes: this.attributes[i] as Attributes, startTime: this.starts[i] as HrTime, endTime: this.ends[i] as HrTime, value: this.values[i] as number };
+  }
 }
+
+/**
+ * Rate points written by index into an array sized up front (reserve()), for the same reason;
+ * `points.length` is set to `count` once the round's points are all in.
+ */
+export interface RatePoints {
+  points: DataPoint<number>[];
+  count: number;
+}
+
+export function reservePoints(p: RatePoints, n: number): void {
+  if (p.count + n <= p.points.length) return;
+  const grown = new Array<DataPoint<number>>(p.count + n);
+  for (let i = 0; i < p.count; i++) grown[i] = p.points[i] as DataPoint<number>;
+  p.points = grown;
+}
+
+/** Where observeAll() puts the rates: points, or columns (top-N). */
+export type RateSink = RatePoints | { columns: RateColumns };
 
 /**
  * The series of one metric, by attributesKey(). Building that key for each of thousands of points
@@ -38,9 +106,14 @@ export interface RateSink {
  */
 export class MetricSeries {
   readonly states = new Map<string, SeriesState>();
-  /** The state at each input position last round, and this round (swapped every round). */
+  /**
+   * The state at each input position last round, and this round (swapped every round, never
+   * shrunk: reallocating them each round was a good part of what a round allocated). Only the
+   * first `lastLength` entries of `last` are from last round.
+   */
   private last: (SeriesState | undefined)[] = [];
   private next: (SeriesState | undefined)[] = [];
+  private lastLength = 0;
   /** Position of the next point in this round (a metric split across scopes keeps counting). */
   private position = 0;
   /** Last round's position minus this round's, for the points seen so far. */
@@ -56,7 +129,7 @@ export class MetricSeries {
     const old = this.last;
     this.last = this.next;
     this.next = old;
-    old.length = 0;
+    this.lastLength = this.position;
     this.position = 0;
     this.shift = 0;
     this.seen = 0;
@@ -69,10 +142,12 @@ export class MetricSeries {
    * per-round values in locals: this runs for every series every round.
    */
   observeAll(points: readonly DataPoint<number>[], sink: RateSink): void {
-    const { last, next, tracker } = this;
+    const { last, next, tracker, lastLength } = this;
     const round = tracker.round;
-    const out = sink.points;
-    const outStates = sink.states;
+    const out = 'points' in sink ? sink : undefined;
+    const columns = 'columns' in sink ? sink.columns : undefined;
+    if (out !== undefined) reservePoints(out, points.length);
+    else (columns as RateColumns).reserve(points.length);
     let position = this.position;
     let shift = this.shift;
     let seen = this.seen;
@@ -82,8 +157,12 @@ export class MetricSeries {
       const attributes = p.attributes;
       const here = position++;
       // Nothing sane to compare the next sample with; left unmarked, the sweep drops the series.
-      if (!Number.isFinite(value)) continue;
-      let s = last[here + shift];
+      if (!Number.isFinite(value)) {
+        next[here] = undefined;
+        continue;
+      }
+      const guess = here + shift;
+      let s = guess < lastLength ? last[guess] : undefined;
       if (s === undefined || s.attributes !== attributes) {
         const key = attributesKey(attributes);
         s = this.states.get(key);
@@ -103,13 +182,13 @@ export class MetricSeries {
           };
           this.states.set(key, s);
           seen++;
-          if (frozen) next[here] = s;
+          next[here] = frozen ? s : undefined;
           continue;
         }
         if (s.round === round - 1) shift = s.position - here;
         s.attributes = frozen ? attributes : undefined;
       }
-      if (s.attributes !== undefined) next[here] = s;
+      next[here] = s.attributes !== undefined ? s : undefined;
       const startTime = p.startTime;
       const end = tracker.ownCopy(p.endTime);
       const previousValue = s.value;
@@ -126,8 +205,9 @@ export class MetricSeries {
       // Seconds and nanoseconds apart, so large epochs lose no precision.
       const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
       if (!(dt > 0)) continue;
-      out.push({ attributes, startTime: previousEnd, endTime: end, value: (value - previousValue) / dt });
-      if (outStates !== undefined) outStates.push(s);
+      const rate = (value - previousValue) / dt;
+      if (out !== undefined) out.points[out.count++] = { attributes, startTime: previousEnd, endTime: end, value: rate };
+      else (columns as RateColumns).push(attributes, previousEnd, end, rate, s);
     }
     this.position = position;
     this.shift = shift;

@@ -2,7 +2,7 @@ export type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedI
 export { FilterError, ReadError } from './errors.js';
 export { compileInterfaceFilter, validateGlob } from './filter.js';
 export { HostFs } from './hostfs/host-fs.js';
-export { COUNTER_COLUMNS, parseProcNetDev } from './parse/proc-net-dev.js';
+export { COUNTER_COLUMNS, parseProcNetDev, ProcNetDevParser } from './parse/proc-net-dev.js';
 export type { CounterColumn } from './parse/proc-net-dev.js';
 export { LINK_ATTRIBUTES, linkUp, parseCarrier, parseLinkInfo, parseMtu, parseOperstate, parseSpeedBytesPerSecond } from './parse/sysfs.js';
 export type { LinkAttribute } from './parse/sysfs.js';

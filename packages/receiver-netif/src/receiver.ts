@@ -48,6 +48,8 @@ interface Tracked {
   /** Generation in which link was last read. */
   linkRead: number;
   attrs: InterfaceAttributes;
+  /** What the last sample reported for it; reported again while nothing in it changed. */
+  sampled: InterfaceSample | undefined;
 }
 
 /**
@@ -132,7 +134,7 @@ export class NetifReceiver {
 
     const admitted = this.admit(newcomers, listedNow);
     for (const { name, counters } of admitted) {
-      this.tracked.set(name, { name, counters, startTime: time, link: this.readLink(name, problems), seen: generation, linkRead: generation, attrs: interfaceAttributes(name, this.plan.directions) });
+      this.tracked.set(name, { name, counters, startTime: time, link: this.readLink(name, problems), seen: generation, linkRead: generation, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined });
     }
     this.refreshSomeLinks(monotonicMs, generation, admitted.length, problems);
 
@@ -140,7 +142,14 @@ export class NetifReceiver {
     const interfaces: InterfaceSample[] = [];
     for (const { name } of rows) {
       const t = this.tracked.get(name);
-      if (t !== undefined) interfaces.push({ name: t.name, counters: t.counters, link: t.link, startTime: t.startTime });
+      if (t === undefined) continue;
+      // The parser hands out the same counters object for an unchanged line: an idle interface is
+      // the same (immutable) InterfaceSample again, not a new object per sample.
+      let s = t.sampled;
+      if (s === undefined || s.counters !== t.counters || s.link !== t.link || s.startTime !== t.startTime) {
+        s = t.sampled = { name: t.name, counters: t.counters, link: t.link, startTime: t.startTime };
+      }
+      interfaces.push(s);
     }
     return { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: rows.length - interfaces.length };
   }
@@ -250,8 +259,10 @@ export class NetifReceiver {
 }
 
 // Spelled out rather than looped over COUNTER_FIELDS: a keyed load per field was a visible share
-// of a sample at thousands of interfaces.
+// of a sample at thousands of interfaces. The parser hands out the same counters object for an
+// unchanged line, so an idle interface is one comparison.
 function decreased(prev: InterfaceCounters, next: InterfaceCounters): boolean {
+  if (prev === next) return false;
   return (
     next.rxBytes < prev.rxBytes || next.rxPackets < prev.rxPackets || next.rxErrs < prev.rxErrs || next.rxDrop < prev.rxDrop ||
     next.rxFifo < prev.rxFifo || next.rxFrame < prev.rxFrame || next.rxCompressed < prev.rxCompressed || next.rxMulticast < prev.rxMulticast ||

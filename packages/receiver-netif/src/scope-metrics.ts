@@ -91,16 +91,19 @@ export class ScopeMetricsBuilder {
     const attrs: InterfaceAttributes[] = new Array<InterfaceAttributes>(n);
     for (let i = 0; i < n; i++) attrs[i] = this.attributesFor((interfaces[i] as InterfaceSample).name);
     const metrics: MetricData[] = [];
+    // Arrays are sized up front and filled by index: growing them point by point allocated, and
+    // threw away, about as much again as the points themselves.
     for (const m of this.metrics) {
-      const dataPoints: DataPoint<number>[] = [];
       if (m.kind === 'sum') {
         const columns = m.columns;
+        const dataPoints = new Array<DataPoint<number>>(n * columns.length);
+        let k = 0;
         for (let i = 0; i < n; i++) {
           const iface = interfaces[i] as InterfaceSample;
           const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
           for (let c = 0; c < columns.length; c++) {
             const column = columns[c] as SumColumn;
-            dataPoints.push({ startTime: iface.startTime, endTime: time, attributes: byDirection[column.direction] as Attributes, value: column.get(iface.counters) });
+            dataPoints[k++] = { startTime: iface.startTime, endTime: time, attributes: byDirection[column.direction] as Attributes, value: column.get(iface.counters) };
           }
         }
         if (dataPoints.length > 0) {
@@ -113,11 +116,14 @@ export class ScopeMetricsBuilder {
           });
         }
       } else {
+        const dataPoints = new Array<DataPoint<number>>(n);
+        let k = 0;
         for (let i = 0; i < n; i++) {
           const iface = interfaces[i] as InterfaceSample;
           const value = m.value(iface.link);
-          if (value !== undefined) dataPoints.push({ startTime: iface.startTime, endTime: time, attributes: (attrs[i] as InterfaceAttributes).name, value });
+          if (value !== undefined) dataPoints[k++] = { startTime: iface.startTime, endTime: time, attributes: (attrs[i] as InterfaceAttributes).name, value };
         }
+        dataPoints.length = k;
         if (dataPoints.length > 0) {
           metrics.push({ descriptor: m.descriptor, dataPointType: DataPointType.GAUGE, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints });
         }

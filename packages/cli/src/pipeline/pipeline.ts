@@ -106,7 +106,18 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
         });
         scopeMetrics.push(telemetry.scopeMetrics(sample.time));
       }
-      this.current = { seq: ++this.seq, sample, resource: this.opts.resource, scopeMetrics, rates: rates.series, sampleDurationMs };
+      // `rates` is read through on first use: only local views need the unfolded series, and
+      // building them for every sample cost an object per rate when nothing reads them.
+      this.current = {
+        seq: ++this.seq,
+        sample,
+        resource: this.opts.resource,
+        scopeMetrics,
+        get rates() {
+          return rates.series;
+        },
+        sampleDurationMs,
+      };
       this.failed = undefined;
       if (this.consecutiveFailures > 0) this.opts.logger.info('sampling recovered');
       this.consecutiveFailures = 0;

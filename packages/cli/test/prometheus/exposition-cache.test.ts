@@ -99,6 +99,46 @@ describe('ExpositionCache', () => {
     assert.equal(encodes, 1);
   });
 
+  /** Samples every `interval` ms (each warmed), scrapes every `period` ms from `offset`; counts where encodes happen. */
+  function simulate(interval: number, period: number, offset: number, durationMs: number): { warmEncodes: number; scrapeEncodes: number; scrapes: number } {
+    const events: [number, 'sample' | 'scrape'][] = [];
+    for (let t = 0; t < durationMs; t += interval) events.push([t, 'sample']);
+    for (let t = offset; t < durationMs; t += period) events.push([t, 'scrape']);
+    events.sort((x, y) => x[0] - y[0]);
+    let seq = 0;
+    let latest = snapshotOf(++seq, netifScopes());
+    const counts = { warmEncodes: 0, scrapeEncodes: 0, scrapes: 0 };
+    for (const [t, what] of events) {
+      clock = 1_000 + t;
+      const before = encodes;
+      if (what === 'sample') {
+        latest = snapshotOf(++seq, netifScopes());
+        cache.warm(latest);
+        counts.warmEncodes += encodes - before;
+      } else {
+        cache.get(latest);
+        counts.scrapes++;
+        counts.scrapeEncodes += encodes - before;
+      }
+    }
+    return counts;
+  }
+
+  it('encodes ahead only the snapshots a scrape will read: one in three at a 5 s interval and 15 s scrapes', () => {
+    const c = simulate(5_000, 15_000, 2_500, 300_000);
+    assert.equal(c.scrapes, 20);
+    // The first scrapes teach it the period; after that every scrape finds its bytes ready.
+    assert.ok(c.scrapeEncodes <= 3, `${c.scrapeEncodes} scrapes had to encode`);
+    assert.ok(c.warmEncodes <= c.scrapes + 3, `${c.warmEncodes} encodes ahead for ${c.scrapes} scrapes`);
+  });
+
+  it('encodes every snapshot ahead when scrapes are as frequent as samples', () => {
+    const c = simulate(1_000, 1_000, 500, 60_000);
+    // Only the very first scrape, before anyone was known to scrape, encodes for itself.
+    assert.equal(c.scrapeEncodes, 1);
+    assert.equal(c.warmEncodes, 59);
+  });
+
   it('with the default encoder, serves the bytes encodeExposition writes', () => {
     const own = new ExpositionCache();
     for (const [seq, names] of [[1, ['eth0']], [2, ['eth0', 'eth1']], [3, ['eth1']]] as const) {

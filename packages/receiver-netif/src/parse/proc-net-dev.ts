@@ -143,6 +143,20 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
+/** Where each interface line was in the last parse, and what it gave when it was a kernel line. */
+interface LastLines {
+  /** A copy of the file (in a buffer that may be longer than it). */
+  bytes: Buffer;
+  starts: number[];
+  ends: number[];
+  /** Undefined for a line the text parser took (it may carry a problem, reported every time). */
+  parsed: (ParsedInterface | undefined)[];
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /**
  * The same parse as parseProcNetDev(), straight from the file's bytes, for the sampling hot path:
  * no UTF-8 decode of the whole file and no name string per line. Each line the kernel could have
@@ -150,43 +164,69 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
  * parser, decoded on its own, so results and problem messages are exactly those of
  * parseProcNetDev(Buffer.from(bytes).toString('utf8')) (a test checks this on arbitrary input).
  *
- * Keeps the names of the last parse: an interface at the same position with the same name gets the
- * same string, so the file's thousands of names are not re-allocated (and re-hashed by every Map
- * they are looked up in) on every sample.
+ * It also remembers the last parse. A line byte-for-byte the same as the line at the same place
+ * last time (an idle interface: most of them on a node full of veths) gives the same
+ * ParsedInterface object again, name and counters included, for the cost of a memcmp; parsed and
+ * returned objects are never modified. A changed line at the same place keeps at least its name
+ * string, so thousands of names are not re-allocated (and re-hashed by every Map they are looked
+ * up in) on every sample.
  */
 export class ProcNetDevParser {
-  private names: string[] = [];
+  private last: LastLines = { bytes: Buffer.alloc(0), starts: [], ends: [], parsed: [] };
+  /** The buffer of the parse before last, reused for the next copy. */
+  private spare: Buffer = Buffer.alloc(0);
 
   parse(bytes: Uint8Array): ProcNetDev {
+    const buf = asBuffer(bytes);
     const interfaces: ParsedInterface[] = [];
     const problems: ParseProblem[] = [];
-    const previous = this.names;
-    const names: string[] = [];
-    const len = bytes.length;
+    const last = this.last;
+    const lastBytes = last.bytes;
+    const next: LastLines = { bytes: this.copy(buf), starts: [], ends: [], parsed: [] };
+    const len = buf.length;
     let start = 0;
     let lineNo = 0;
     while (start < len) {
-      let end = start;
-      while (end < len && bytes[end] !== NEWLINE) end++;
+      let end = buf.indexOf(NEWLINE, start);
+      if (end === -1) end = len;
       lineNo++;
       if (lineNo <= 2) {
-        let bar = start;
-        while (bar < end && bytes[bar] !== BAR) bar++;
-        if (bar === end) {
-          problems.push({ line: lineNo, message: `expected a header line containing "|", found ${excerpt(utf8(bytes, start, end))}` });
+        const bar = buf.indexOf(BAR, start);
+        if (bar === -1 || bar >= end) {
+          problems.push({ line: lineNo, message: `expected a header line containing "|", found ${excerpt(utf8(buf, start, end))}` });
         }
       } else {
-        const before = interfaces.length;
-        if (!this.parseKernelLine(bytes, start, end, previous[before], interfaces)) {
-          const line = utf8(bytes, start, end);
+        const at = interfaces.length;
+        const lastStart = last.starts[at] as number;
+        const lastEnd = last.ends[at] as number;
+        const same = last.parsed[at];
+        let kernel = true;
+        if (same !== undefined && lastEnd - lastStart === end - start && buf.compare(lastBytes, lastStart, lastEnd, start, end) === 0) {
+          interfaces.push(same);
+        } else if (!this.parseKernelLine(buf, start, end, last.parsed[at]?.name, interfaces)) {
+          kernel = false;
+          const line = utf8(buf, start, end);
           parseLine(line, 0, line.length, lineNo, interfaces, problems);
         }
-        if (interfaces.length > before) names.push((interfaces[before] as ParsedInterface).name);
+        if (interfaces.length > at) {
+          next.starts.push(start);
+          next.ends.push(end);
+          next.parsed.push(kernel ? interfaces[at] : undefined);
+        }
       }
       start = end + 1;
     }
-    this.names = names;
+    this.spare = lastBytes;
+    this.last = next;
     return { interfaces, problems };
+  }
+
+  /** A copy of the file to compare the next one with, in the buffer the parse before last used. */
+  private copy(buf: Buffer): Buffer {
+    let target = this.spare;
+    if (target.length < buf.length) target = Buffer.allocUnsafe(Math.max(buf.length + (buf.length >> 3), 4096));
+    buf.copy(target, 0, 0, buf.length);
+    return target;
   }
 
   /**

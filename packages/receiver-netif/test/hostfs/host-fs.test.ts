@@ -46,6 +46,31 @@ describe('HostFs', () => {
     assert.equal(fs.readLinkAttribute('eth9', 'mtu'), undefined);
   });
 
+  it('reads files bigger than its reused buffer whole, and the same bytes as readFileSync', () => {
+    const big = `${'x'.repeat(200_000)}\n`;
+    mkdirSync(join(root, 'sys/class/net/eth0.100'), { recursive: true });
+    writeFileSync(join(root, 'sys/class/net/eth0.100/operstate'), big);
+    writeFileSync(join(root, 'proc/net/dev.big'), big);
+    const fs = new HostFs(root);
+    assert.equal(fs.readLinkAttribute('eth0.100', 'operstate'), big);
+    assert.equal(fs.readLinkAttribute('eth0', 'mtu'), '1500\n', 'a short read after a long one');
+    writeFileSync(join(root, 'proc/net/dev'), big);
+    try {
+      assert.equal(Buffer.from(fs.readProcNetDevBytes()).toString(), big);
+      assert.equal(fs.readProcNetDev(), big);
+    } finally {
+      writeFileSync(join(root, 'proc/net/dev'), 'contents');
+    }
+  });
+
+  it('reads /proc/net/dev bytes from the real procfs as readFileSync does', function () {
+    if (!existsSync('/proc/net/dev')) this.skip();
+    const text = new HostFs('/').readProcNetDev();
+    const bytes = Buffer.from(new HostFs('/').readProcNetDevBytes()).toString();
+    // Counters move between the two reads; the interface lines and their names do not.
+    assert.deepEqual(bytes.split('\n').map((l) => l.split(':')[0]), text.split('\n').map((l) => l.split(':')[0]));
+  });
+
   it('never leaves sys/class/net for names with "/" or dot-dot', () => {
     const fs = new HostFs(root);
     assert.equal(fs.readLinkAttribute('../../../proc/net', 'mtu'), undefined);

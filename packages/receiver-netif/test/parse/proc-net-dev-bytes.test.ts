@@ -63,12 +63,38 @@ describe('ProcNetDevParser (bytes)', () => {
     assert.deepEqual(sameLength.interfaces.map((i) => i.name), ['eth2', 'lo']);
   });
 
-  it('returns independent counter objects from one parse to the next', () => {
+  it('gives an unchanged line the same object as last time, a changed one a new object, and never modifies one it returned', () => {
     const parser = new ProcNetDevParser();
-    const text = bytes(procNetDev({ eth0: { rxBytes: 5 } }));
-    const a = parser.parse(text);
-    const b = parser.parse(text);
-    assert.notEqual(a.interfaces[0]!.counters, b.interfaces[0]!.counters);
-    assert.deepEqual(a.interfaces[0]!.counters, b.interfaces[0]!.counters);
+    const a = parser.parse(bytes(procNetDev({ eth0: { rxBytes: 5 }, eth1: { rxBytes: 7 } })));
+    const before = JSON.stringify(a);
+    const b = parser.parse(bytes(procNetDev({ eth0: { rxBytes: 5 }, eth1: { rxBytes: 8 } })));
+    assert.equal(b.interfaces[0], a.interfaces[0], 'idle eth0: the same object');
+    assert.notEqual(b.interfaces[1], a.interfaces[1]);
+    assert.equal(b.interfaces[1]!.counters.rxBytes, 8);
+    assert.equal(JSON.stringify(a), before);
+    // Only the same bytes at the same place count: eth1's line moved up, so it is parsed again.
+    const c = parser.parse(bytes(procNetDev({ eth1: { rxBytes: 8 } })));
+    assert.deepEqual(c.interfaces[0], { name: 'eth1', counters: counters({ rxBytes: 8 }) });
+  });
+
+  it('reports a bad line again on every parse, even when it did not change', () => {
+    const parser = new ProcNetDevParser();
+    const text = bytes(`${HEADER}  eth0: 1 2 3\n`);
+    for (let i = 0; i < 3; i++) assert.deepEqual(parser.parse(text).problems, [{ line: 3, message: 'expected 16 counters, found 3 (interface "eth0")' }]);
+  });
+
+  it('matches parseProcNetDev over a sequence of files that change a little each time', () => {
+    fc.assert(
+      fc.property(fc.array(file, { minLength: 2, maxLength: 6 }), (texts) => {
+        const parser = new ProcNetDevParser();
+        for (const text of texts) {
+          const b = bytes(text);
+          assert.deepStrictEqual(parser.parse(b), parseProcNetDev(decode(b)));
+          // And once more unchanged, which takes the reuse path for every kernel line.
+          assert.deepStrictEqual(parser.parse(b), parseProcNetDev(decode(b)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

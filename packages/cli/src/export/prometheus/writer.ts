@@ -5,23 +5,41 @@ import type { EncodeOptions, PromType } from './encode.js';
 import { cachedLabelPairs, familyHeader, familyOf, targetInfo } from './encode.js';
 import { formatSampleValue } from './text-format.js';
 
-/** What the previous encode wrote for one metric of a family: per point, where its line went. */
+/** What an encode wrote for one metric of a family: per point, its series, value and where its line went. */
 interface Slot {
   /** The metric's descriptor: another one at this place in the family means nothing can be reused. */
   descriptor: object;
+  length: number;
   attributes: Attributes[];
-  prefixes: Uint8Array[];
+  labels: Uint8Array[];
   values: Float64Array;
-  /** Where each point's line starts in the previous body; starts[n] is where the last one ends. */
+  /** Where each point's line starts in the body; starts[length] is where the last one ends. */
   starts: Float64Array;
 }
 
 interface FamilyState {
   header: Buffer;
   headerText: string;
-  /** Prefix bytes (`name{labels} `) by attributes object; the encoder already treats attributes as immutable. */
-  prefixes: WeakMap<Attributes, Uint8Array>;
+  nameBytes: Buffer;
+  /** What the previous encode wrote, per metric of the family. */
   slots: Slot[];
+  /** The slots of the encode before, whose arrays the next encode writes into (no allocation per encode). */
+  spare: Slot[];
+}
+
+// `{labels} ` (or a lone space) by attributes object, for every family: the receiver and processor
+// share one attributes object per series and direction across metrics, so this is a few entries per
+// interface rather than one per line. The encoder already treats attributes as immutable.
+const labelBytes = new WeakMap<Attributes, Uint8Array>();
+
+function labelsOf(attributes: Attributes): Uint8Array {
+  let bytes = labelBytes.get(attributes);
+  if (bytes === undefined) {
+    const labels = cachedLabelPairs(attributes);
+    bytes = Buffer.from(labels === '' ? ' ' : `{${labels}} `, 'utf8');
+    labelBytes.set(attributes, bytes);
+  }
+  return bytes;
 }
 
 interface PlannedFamily {
@@ -34,6 +52,25 @@ interface PlannedFamily {
 
 const NEWLINE = 10;
 const MAX_FAMILIES = 10_000;
+
+/** A slot for `n` points: the spare one's arrays when they are big enough (and not `last`'s). */
+function reuseSlot(spare: Slot | undefined, last: Slot | undefined, descriptor: object, n: number): Slot {
+  if (spare !== undefined && spare !== last && spare.values.length >= n) {
+    spare.descriptor = descriptor;
+    spare.length = n;
+    return spare;
+  }
+  // Some headroom, so a few more interfaces next time do not mean new arrays again.
+  const capacity = n + (n >> 3) + 8;
+  return {
+    descriptor,
+    length: n,
+    attributes: new Array<Attributes>(capacity),
+    labels: new Array<Uint8Array>(capacity),
+    values: new Float64Array(capacity),
+    starts: new Float64Array(capacity + 1),
+  };
+}
 
 /**
  * Encodes snapshots into exactly the bytes of `Buffer.from(encodeExposition(...))`, reusing what the
@@ -56,6 +93,9 @@ export class ExpositionWriter {
   private runStart = 0;
   private runEnd = 0;
   private runDest = 0;
+  /** target_info of the last resource seen: the pipeline's resource never changes. */
+  private resource: Resource | undefined;
+  private target: Buffer = Buffer.alloc(0);
 
   encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}): Buffer {
     const plan = this.plan(scopeMetrics, opts.onSkip);
@@ -63,7 +103,11 @@ export class ExpositionWriter {
     this.buf = Buffer.allocUnsafe(Math.max(4096, Math.ceil(previous.length * 1.0625) + 4096));
     this.off = 0;
     this.runEnd = this.runStart = 0;
-    this.writeString(targetInfo(resource));
+    if (resource !== this.resource || this.target.length === 0) {
+      this.resource = resource;
+      this.target = Buffer.from(targetInfo(resource), 'utf8');
+    }
+    this.writeBytes(this.target);
     const written: [FamilyState, Slot[]][] = [];
     for (const f of plan) {
       if (f.points === 0) continue;
@@ -72,13 +116,16 @@ export class ExpositionWriter {
       const slots: Slot[] = [];
       for (let m = 0; m < f.metrics.length; m++) {
         const metric = f.metrics[m] as SumMetricData | GaugeMetricData;
-        slots.push(this.writeMetric(f.name, state, metric, state.slots[m]));
+        slots.push(this.writeMetric(state, metric, state.slots[m], state.spare[m]));
       }
       written.push([state, slots]);
     }
     this.flushRun();
     // Committed only now: the slots describe `body`, which becomes `previous` only now.
-    for (const [state, slots] of written) state.slots = slots;
+    for (const [state, slots] of written) {
+      state.spare = state.slots;
+      state.slots = slots;
+    }
     // A family not written this time has nothing in `body` to point at.
     const live = new Set(written.map(([state]) => state));
     for (const [name, state] of this.families) if (!live.has(state)) this.families.delete(name);
@@ -117,52 +164,48 @@ export class ExpositionWriter {
     if (state === undefined || state.headerText !== headerText) {
       if (state === undefined && this.families.size >= MAX_FAMILIES) this.families.clear();
       // A new header (help or type changed) moves every line after it: start the family afresh.
-      state = { header: Buffer.from(headerText, 'utf8'), headerText, prefixes: new WeakMap(), slots: [] };
+      state = { header: Buffer.from(headerText, 'utf8'), headerText, nameBytes: Buffer.from(f.name, 'utf8'), slots: [], spare: [] };
       this.families.set(f.name, state);
     }
     return state;
   }
 
-  private writeMetric(name: string, family: FamilyState, metric: SumMetricData | GaugeMetricData, last: Slot | undefined): Slot {
+  private writeMetric(family: FamilyState, metric: SumMetricData | GaugeMetricData, last: Slot | undefined, spare: Slot | undefined): Slot {
     const points = metric.dataPoints as DataPoint<number>[];
     const n = points.length;
-    const slot: Slot = { descriptor: metric.descriptor, attributes: new Array<Attributes>(n), prefixes: new Array<Uint8Array>(n), values: new Float64Array(n), starts: new Float64Array(n + 1) };
+    const slot = reuseSlot(spare, last, metric.descriptor, n);
     const reusable = last !== undefined && last.descriptor === metric.descriptor;
-    const lastN = reusable ? last.attributes.length : 0;
+    const lastN = reusable ? last.length : 0;
+    const { attributes: lastAttributes, labels: lastLabels, values: lastValues, starts: lastStarts } = last ?? slot;
+    const { attributes: slotAttributes, labels: slotLabels, values: slotValues, starts } = slot;
     for (let i = 0; i < n; i++) {
       const p = points[i] as DataPoint<number>;
       const attributes = p.attributes;
       const value = p.value;
-      let prefix: Uint8Array | undefined;
-      slot.starts[i] = this.off;
-      if (i < lastN && (last as Slot).attributes[i] === attributes) {
-        prefix = (last as Slot).prefixes[i] as Uint8Array;
+      let labels: Uint8Array;
+      starts[i] = this.off;
+      slotAttributes[i] = attributes;
+      slotValues[i] = value;
+      if (i < lastN && lastAttributes[i] === attributes) {
+        labels = lastLabels[i] as Uint8Array;
+        slotLabels[i] = labels;
         // Same series, same value: the same line (NaN never equals, and is rewritten).
-        if ((last as Slot).values[i] === value) {
-          this.copyLine((last as Slot).starts[i] as number, (last as Slot).starts[i + 1] as number);
-          slot.attributes[i] = attributes;
-          slot.prefixes[i] = prefix;
-          slot.values[i] = value;
+        if (lastValues[i] === value) {
+          this.copyLine(lastStarts[i] as number, lastStarts[i + 1] as number);
           continue;
         }
       } else {
-        prefix = family.prefixes.get(attributes);
-        if (prefix === undefined) {
-          const labels = cachedLabelPairs(attributes);
-          prefix = Buffer.from(labels === '' ? `${name} ` : `${name}{${labels}} `, 'utf8');
-          family.prefixes.set(attributes, prefix);
-        }
+        labels = labelsOf(attributes);
+        slotLabels[i] = labels;
       }
       this.flushRun();
-      this.writeBytes(prefix);
+      this.writeBytes(family.nameBytes);
+      this.writeBytes(labels);
       this.writeValue(value);
       this.ensure(1);
       this.buf[this.off++] = NEWLINE;
-      slot.attributes[i] = attributes;
-      slot.prefixes[i] = prefix;
-      slot.values[i] = value;
     }
-    slot.starts[n] = this.off;
+    starts[n] = this.off;
     return slot;
   }
 
@@ -201,11 +244,6 @@ export class ExpositionWriter {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.off);
     this.off += bytes.length;
-  }
-
-  private writeString(text: string): void {
-    if (text === '') return;
-    this.writeBytes(Buffer.from(text, 'utf8'));
   }
 
   /** The value as formatSampleValue() spells it; integers digit by digit, without a string. */
