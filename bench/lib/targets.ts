@@ -1,10 +1,22 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchEnv } from './env.js';
 import type { TargetId } from './results.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const AGENT = `${REPO}packages/cli/dist/bin.js`;
+
+/**
+ * The node flags bin.js's shebang gives the agent (`#!/usr/bin/env -S node …`): the bench runs
+ * `node <these> bin.js` so that it measures the agent as `otel-netif` starts it, while still
+ * choosing the node binary and adding profiling flags.
+ */
+export function agentNodeFlags(bin = AGENT): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env -S node(?<flags>(?: +\S+)*)\s*$/.exec(first);
+  return m?.groups?.flags?.trim().split(/ +/).filter((f) => f !== '') ?? [];
+}
+
 const HOST_METRICS = `${REPO}bench/peers/host-metrics-server.mjs`;
 const NODE_EXPORTER = 'prometheus-node-exporter';
 
@@ -27,7 +39,7 @@ export function agentEnv(): NodeJS.ProcessEnv {
 }
 
 export function otelNetifArgs(env: BenchEnv, port: number, intervalMs: number | undefined, extraNode: string[] = []): [string, string[]] {
-  const args = [...extraNode, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
+  const args = [...agentNodeFlags(), ...extraNode, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
   if (intervalMs !== undefined) args.push('--interval', `${intervalMs}ms`);
   if (env.rootPath !== '/') args.push('--root-path', env.rootPath);
   return env.wrap(process.execPath, args);

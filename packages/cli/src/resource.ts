@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { plainResource } from './plain-resource.js';
 import type { Resource } from '@opentelemetry/resources';
 import { createLogger } from './log.js';
 import type { Logger } from './log.js';
@@ -105,5 +105,5 @@ export function detectResource(opts: DetectResourceOptions): Resource {
     Object.assign(attrs, parsed.attributes);
   }
   if (opts.serviceName) attrs['service.name'] = opts.serviceName;
-  return resourceFromAttributes(attrs);
+  return plainResource(attrs);
 }

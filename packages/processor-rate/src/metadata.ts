@@ -27,7 +27,7 @@ let cached: RateMetadata | undefined;
  */
 export function rateMetadata(): RateMetadata {
   if (cached) return cached;
-  const file = new URL('../metadata.yaml', import.meta.url);
+  const file = new URL('../metadata.json', import.meta.url);
   const meta = loadMetadata(file);
   const utilization = meta.metrics[UTILIZATION_METRIC];
   if (utilization?.from === undefined) throw new Error(`${String(file)}: ${UTILIZATION_METRIC} with a "from" is required`);

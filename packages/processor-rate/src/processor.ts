@@ -1,6 +1,6 @@
-import { ValueType } from '@opentelemetry/api';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_DOUBLE } from '@otel-netif/metadata';
+import type { InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { AggregationTemporality, DataPointType, InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import { validateRateProcessorConfig } from './config.js';
 import { INTERFACE_ATTRIBUTE, INTERFACE_SPEED_METRIC, rateMetadata } from './metadata.js';
@@ -43,9 +43,9 @@ function rateUnit(unit: string): string {
 
 function isRateSource(m: MetricData): m is SumMetricData {
   return (
-    m.dataPointType === DataPointType.SUM &&
+    m.dataPointType === DATA_POINT_SUM &&
     m.isMonotonic &&
-    m.aggregationTemporality === AggregationTemporality.CUMULATIVE
+    m.aggregationTemporality === TEMPORALITY_CUMULATIVE
   );
 }
 
@@ -71,7 +71,7 @@ export class RateProcessor {
     this.meta = rateMetadata();
     this.topN = config.topN > 0 ? new TopN(INTERFACE_ATTRIBUTE, config.topN) : undefined;
     const { name, description, unit } = this.meta.utilization;
-    this.utilizationDescriptor = Object.freeze({ name, description, unit, type: InstrumentType.OBSERVABLE_GAUGE, valueType: ValueType.DOUBLE });
+    this.utilizationDescriptor = Object.freeze({ name, description, unit, type: INSTRUMENT_OBSERVABLE_GAUGE, valueType: VALUE_DOUBLE });
   }
 
   /** Series whose previous sample is remembered: those present in the last process() input. */
@@ -90,7 +90,7 @@ export class RateProcessor {
       for (const metric of scope.metrics) {
         if (isRateSource(metric)) {
           this.rates(metric, gauges, segments);
-        } else if (metric.dataPointType === DataPointType.GAUGE && metric.descriptor.name === INTERFACE_SPEED_METRIC) {
+        } else if (metric.dataPointType === DATA_POINT_GAUGE && metric.descriptor.name === INTERFACE_SPEED_METRIC) {
           collectLinkSpeeds(metric, INTERFACE_ATTRIBUTE, linkSpeeds);
         }
       }
@@ -198,8 +198,8 @@ export class RateProcessor {
         description: listed?.description ?? `Per-second rate of ${source.name}, over the last sampling interval.`,
         // From the input, not metadata.yaml: it must follow the counter's actual unit.
         unit: rateUnit(source.unit),
-        type: InstrumentType.OBSERVABLE_GAUGE,
-        valueType: ValueType.DOUBLE,
+        type: INSTRUMENT_OBSERVABLE_GAUGE,
+        valueType: VALUE_DOUBLE,
       });
       // The bound only guards against a producer that invents metrics.
       if (this.descriptors.size >= 1000) this.descriptors.clear();
@@ -212,8 +212,8 @@ export class RateProcessor {
 function gauge(descriptor: GaugeDescriptor, dataPoints: DataPoint<number>[]): GaugeMetricData {
   return {
     descriptor,
-    dataPointType: DataPointType.GAUGE,
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DATA_POINT_GAUGE,
+    aggregationTemporality: TEMPORALITY_CUMULATIVE,
     dataPoints,
   };
 }

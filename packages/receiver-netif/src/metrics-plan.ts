@@ -74,7 +74,7 @@ let cached: MetricsPlan | undefined;
 /** The plan from this package's own metadata.yaml and package.json (resolved from src/ and dist/ alike). */
 export function packagePlan(): MetricsPlan {
   if (cached === undefined) {
-    const md = loadMetadata(new URL('../metadata.yaml', import.meta.url));
+    const md = loadMetadata(new URL('../metadata.json', import.meta.url));
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
     cached = buildPlan(md, typeof pkg.version === 'string' ? pkg.version : '0.0.0');
   }

@@ -1,6 +1,6 @@
-import { ValueType } from '@opentelemetry/api';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_INT } from '@otel-netif/metadata';
+import type { InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { Attributes } from '@opentelemetry/api';
-import { AggregationTemporality, DataPointType, InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, MetricData, MetricDescriptor, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { MetricMetadata } from '@otel-netif/metadata';
 import { ATTR_DIRECTION, ATTR_INTERFACE } from './metrics-plan.js';
@@ -28,7 +28,7 @@ interface NetifMetricDescriptor extends MetricDescriptor {
 }
 
 function descriptor(m: MetricMetadata, type: InstrumentType): NetifMetricDescriptor {
-  return Object.freeze({ name: m.name, description: m.description, unit: m.unit, type, valueType: ValueType.INT });
+  return Object.freeze({ name: m.name, description: m.description, unit: m.unit, type, valueType: VALUE_INT });
 }
 
 // One monomorphic accessor per counter: `counters[key]` with a key that varies per metric is a
@@ -77,11 +77,11 @@ export class ScopeMetricsBuilder {
       m.kind === 'sum'
         ? {
             kind: 'sum',
-            descriptor: descriptor(m.sum.metric, InstrumentType.OBSERVABLE_COUNTER),
+            descriptor: descriptor(m.sum.metric, INSTRUMENT_OBSERVABLE_COUNTER),
             monotonic: m.sum.metric.monotonic,
             columns: m.sum.directions.map((d) => ({ direction: d.index, get: COUNTER_GETTERS[d.counter] })),
           }
-        : { kind: 'gauge', descriptor: descriptor(m.gauge.metric, InstrumentType.OBSERVABLE_GAUGE), value: m.gauge.value },
+        : { kind: 'gauge', descriptor: descriptor(m.gauge.metric, INSTRUMENT_OBSERVABLE_GAUGE), value: m.gauge.value },
     );
   }
 
@@ -109,9 +109,9 @@ export class ScopeMetricsBuilder {
         if (dataPoints.length > 0) {
           metrics.push({
             descriptor: m.descriptor,
-            dataPointType: DataPointType.SUM,
+            dataPointType: DATA_POINT_SUM,
             isMonotonic: m.monotonic,
-            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            aggregationTemporality: TEMPORALITY_CUMULATIVE,
             dataPoints,
           });
         }
@@ -125,7 +125,7 @@ export class ScopeMetricsBuilder {
         }
         dataPoints.length = k;
         if (dataPoints.length > 0) {
-          metrics.push({ descriptor: m.descriptor, dataPointType: DataPointType.GAUGE, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints });
+          metrics.push({ descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPoints });
         }
       }
     }

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Exporter } from '../export/exporter.js';
 import { createConsoleExporter } from '../export/console.js';
-import { createOtlpExporter } from '../export/otlp/exporter.js';
+import { lazyExporter } from '../export/lazy.js';
 import { createPrometheusExporter } from '../export/prometheus/exporter.js';
 import { eventsExporterEntry } from '../export/events.js';
 import { liveViewsEntry } from '../api/mount.js';
@@ -60,19 +60,22 @@ export const EXPORTERS: ExporterRegistry = {
   }),
   otlp: {
     create: ({ pipeline, loaded: { config }, logger }) =>
-      createOtlpExporter(
-        pipeline,
-        {
-          endpoint: config.otlpEndpoint?.url,
-          signalSpecific: config.otlpEndpoint?.signalSpecific ?? false,
-          protocol: config.otlpProtocol,
-          headers: config.otlpHeaders,
-          exportIntervalMs: config.exportIntervalMs,
-          timeoutMs: config.otlpTimeoutMs,
-          tls: { ca: config.otlpCertificate, cert: config.otlpClientCertificate, key: config.otlpClientKey },
-        },
-        logger,
-      ),
+      lazyExporter('otlp', async () => {
+        const { createOtlpExporter } = await import('../export/otlp/exporter.js');
+        return createOtlpExporter(
+          pipeline,
+          {
+            endpoint: config.otlpEndpoint?.url,
+            signalSpecific: config.otlpEndpoint?.signalSpecific ?? false,
+            protocol: config.otlpProtocol,
+            headers: config.otlpHeaders,
+            exportIntervalMs: config.exportIntervalMs,
+            timeoutMs: config.otlpTimeoutMs,
+            tls: { ca: config.otlpCertificate, cert: config.otlpClientCertificate, key: config.otlpClientKey },
+          },
+          logger,
+        );
+      }),
     // It logs its resolved, redacted target itself when it starts.
     describe: () => undefined,
   },

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { plainResource } from '../plain-resource.js';
 import { StartupError } from '../errors.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
@@ -24,7 +24,7 @@ export async function snapshotCommand(loaded: LoadedConfig, opts: SnapshotOption
   const { receiver, processor } = openSource(config);
   const namespace = receiver.namespaceWarning();
   if (namespace) opts.logger.warn(namespace);
-  const pipeline = new Pipeline({ receiver, processor, resource: resourceFromAttributes({}), intervalMs: config.durationMs, logger: opts.logger });
+  const pipeline = new Pipeline({ receiver, processor, resource: plainResource({}), intervalMs: config.durationMs, logger: opts.logger });
 
   let lastError: Error | undefined;
   pipeline.on('sampleError', (e) => (lastError = e));

@@ -1,4 +1,4 @@
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { plainResource } from '../plain-resource.js';
 import type { LiveConfig } from '../api/config.js';
 import { TOP_DEFAULT_INTERVAL_MS } from '../api/config.js';
 import { LiveFeed } from '../api/live.js';
@@ -49,7 +49,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** The local receiver, processor, pipeline and LiveFeed, built as `run` builds them. */
 function openLocal(config: Config, intervalMs: number, logger: Logger): { pipeline: Pipeline; feed: LiveFeed } {
   const { receiver, processor } = openSource(config);
-  const pipeline = new Pipeline({ receiver, processor, resource: resourceFromAttributes({}), intervalMs, logger });
+  const pipeline = new Pipeline({ receiver, processor, resource: plainResource({}), intervalMs, logger });
   // Ten minutes of history for the detail chart.
   const feed = new LiveFeed({ intervalMs, historySize: Math.max(DEFAULT_HISTORY_SIZE, Math.ceil(600_000 / intervalMs)) }).attach(pipeline);
   return { pipeline, feed };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseYaml } from '@otel-netif/metadata';
 
 export type ConfigDocument = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ export function readConfigDocument(
   let doc: unknown;
   try {
     // 'error': the yaml library would otherwise print its warnings (an unknown %directive) itself, as a Node warning.
-    doc = parse(text, { logLevel: 'error' });
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (err) {
     // The yaml library puts an excerpt with a caret on the next lines; the first line has the position.
     const first = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '@otel-netif/metadata';
 import { shownPath } from '../config/pem-file.js';
 
 /** A web config file that cannot be used; the message is one line without the file's name. */
@@ -166,7 +166,7 @@ export function parseWebConfig(text: string, file: string, readFile: ReadFile = 
   let doc: unknown;
   try {
     // 'error': the yaml library would otherwise print its warnings (an unknown %directive) itself, as a Node warning.
-    doc = parse(text, { logLevel: 'error' });
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (err) {
     throw new WebConfigError(`not valid YAML: ${(((err as Error).message ?? '').split('\n')[0] ?? '').replace(/:$/, '')}`);
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { millisToHrTime } from '@opentelemetry/core';
+import { monotonicToHrTime } from '@otel-netif/receiver-netif';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { NetifReceiver, NetifSample } from '@otel-netif/receiver-netif';
@@ -137,7 +137,7 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
     const { telemetry } = this.opts;
     telemetry?.recordSampleFailure();
     const monotonicMs = performance.now();
-    const time = millisToHrTime(performance.timeOrigin + monotonicMs);
+    const time = monotonicToHrTime(performance.timeOrigin, monotonicMs);
     this.failed = {
       seq: ++this.seq,
       sample: { time, monotonicMs, interfaces: [], problems: [e.message] },

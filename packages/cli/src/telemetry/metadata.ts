@@ -27,7 +27,7 @@ let cached: SelfTelemetryMetadata | undefined;
  */
 export function selfTelemetryMetadata(): SelfTelemetryMetadata {
   if (cached) return cached;
-  const file = new URL('../../metadata.yaml', import.meta.url);
+  const file = new URL('../../metadata.json', import.meta.url);
   cached = checkSelfTelemetryMetadata(loadMetadata(file), String(file));
   return cached;
 }

@@ -1,7 +1,7 @@
-import { ValueType } from '@opentelemetry/api';
+import { monotonicToHrTime } from '@otel-netif/receiver-netif';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_DOUBLE, VALUE_INT } from '@otel-netif/metadata';
+import type { InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { millisToHrTime } from '@opentelemetry/core';
-import { AggregationTemporality, DataPointType, InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, MetricData, MetricDescriptor, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { MetricMetadata } from '@otel-netif/metadata';
 import { selfTelemetryMetadata } from './metadata.js';
@@ -63,7 +63,7 @@ export class SelfTelemetry implements ExportReporter {
 
   constructor(opts: SelfTelemetryOptions = {}) {
     this.meta = selfTelemetryMetadata();
-    this.startTime = opts.startTime ?? millisToHrTime(Date.now());
+    this.startTime = opts.startTime ?? monotonicToHrTime(0, Date.now());
     this.version = opts.version ?? '0.0.0';
     for (const e of opts.exporters ?? []) this.exporterCounts(e);
     for (const e of opts.pushExporters ?? []) this.dropped.set(e, 0);
@@ -129,22 +129,22 @@ export class SelfTelemetry implements ExportReporter {
     let d = this.descriptors.get(key);
     if (!d) {
       const m: MetricMetadata = this.meta.metrics[key];
-      d = Object.freeze({ name: m.name, description: m.description, unit: m.unit, type, valueType: m.valueType === 'double' ? ValueType.DOUBLE : ValueType.INT });
+      d = Object.freeze({ name: m.name, description: m.description, unit: m.unit, type, valueType: m.valueType === 'double' ? VALUE_DOUBLE : VALUE_INT });
       this.descriptors.set(key, d);
     }
     return d;
   }
 
   private gauge(key: SelfMetricKey, dataPoints: DataPoint<number>[]): MetricData {
-    return { descriptor: this.descriptor(key, InstrumentType.OBSERVABLE_GAUGE), dataPointType: DataPointType.GAUGE, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints };
+    return { descriptor: this.descriptor(key, INSTRUMENT_OBSERVABLE_GAUGE), dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPoints };
   }
 
   private sum(key: SelfMetricKey, dataPoints: DataPoint<number>[]): MetricData {
     return {
-      descriptor: this.descriptor(key, InstrumentType.COUNTER),
-      dataPointType: DataPointType.SUM,
+      descriptor: this.descriptor(key, INSTRUMENT_COUNTER),
+      dataPointType: DATA_POINT_SUM,
       isMonotonic: true,
-      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      aggregationTemporality: TEMPORALITY_CUMULATIVE,
       dataPoints,
     };
   }

@@ -1,6 +1,6 @@
+import { DATA_POINT_GAUGE, DATA_POINT_SUM } from '@otel-netif/metadata';
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { DataPointType } from '@opentelemetry/sdk-metrics';
 import type { GaugeMetricData, MetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import { prometheusMetricName } from '@otel-netif/metadata';
 import { LabelNames } from './label-names.js';
@@ -86,8 +86,8 @@ export function labelPairs(attrs: Attributes): string {
 
 /** The family a metric's points go to, or undefined (told to onSkip) when Prometheus text cannot hold it here. */
 export function familyOf(m: MetricData, onSkip: ((reason: string) => void) | undefined): { type: PromType; name: string; metric: SumMetricData | GaugeMetricData } | undefined {
-  if (m.dataPointType === DataPointType.SUM) return { type: m.isMonotonic ? 'counter' : 'gauge', name: metricName(m, 'sum', m.isMonotonic), metric: m };
-  if (m.dataPointType === DataPointType.GAUGE) return { type: 'gauge', name: metricName(m, 'gauge', false), metric: m };
+  if (m.dataPointType === DATA_POINT_SUM) return { type: m.isMonotonic ? 'counter' : 'gauge', name: metricName(m, 'sum', m.isMonotonic), metric: m };
+  if (m.dataPointType === DATA_POINT_GAUGE) return { type: 'gauge', name: metricName(m, 'gauge', false), metric: m };
   // The pipeline emits sums and gauges only; a histogram here would need buckets we do not write.
   onSkip?.(`${m.descriptor.name}: histograms are not exposed on /metrics`);
   return undefined;
