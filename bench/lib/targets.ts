@@ -7,14 +7,16 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const AGENT = `${REPO}packages/cli/dist/bin.js`;
 
 /**
- * The node flags bin.js's shebang gives the agent (`#!/usr/bin/env -S node …`): the bench runs
- * `node <these> bin.js` so that it measures the agent as `otel-netif` starts it, while still
- * choosing the node binary and adding profiling flags.
+ * What bin.js's shebang (`#!/usr/bin/env -S [VAR=value …] node [flags …]`) sets for the agent: the
+ * bench runs `env VAR=value … node <flags> bin.js` so that it measures the agent as `otel-netif`
+ * starts it, while still choosing the node binary and adding profiling flags.
  */
-export function agentNodeFlags(bin = AGENT): string[] {
+export function agentShebang(bin = AGENT): { env: string[]; nodeFlags: string[] } {
   const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  const m = /^#!\S*env -S node(?<flags>(?: +\S+)*)\s*$/.exec(first);
-  return m?.groups?.flags?.trim().split(/ +/).filter((f) => f !== '') ?? [];
+  const words = /^#!\S*env -S (.*)$/.exec(first)?.[1]?.trim().split(/ +/) ?? [];
+  const node = words.indexOf('node');
+  if (node === -1) return { env: [], nodeFlags: [] };
+  return { env: words.slice(0, node), nodeFlags: words.slice(node + 1) };
 }
 
 const HOST_METRICS = `${REPO}bench/peers/host-metrics-server.mjs`;
@@ -39,10 +41,11 @@ export function agentEnv(): NodeJS.ProcessEnv {
 }
 
 export function otelNetifArgs(env: BenchEnv, port: number, intervalMs: number | undefined, extraNode: string[] = []): [string, string[]] {
-  const args = [...agentNodeFlags(), ...extraNode, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
+  const shebang = agentShebang();
+  const args = [...shebang.env, process.execPath, ...shebang.nodeFlags, ...extraNode, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
   if (intervalMs !== undefined) args.push('--interval', `${intervalMs}ms`);
   if (env.rootPath !== '/') args.push('--root-path', env.rootPath);
-  return env.wrap(process.execPath, args);
+  return env.wrap('/usr/bin/env', args);
 }
 
 function nodeExporterArgs(env: BenchEnv, port: number, netclass: boolean): [string, string[]] {

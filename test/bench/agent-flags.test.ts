@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentNodeFlags } from '../../bench/lib/targets.js';
+import { agentShebang } from '../../bench/lib/targets.js';
 
 describe('bench: the agent runs with its shebang node flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agent-flags-'));
@@ -13,12 +13,15 @@ describe('bench: the agent runs with its shebang node flags', () => {
     return file;
   };
 
-  it('reads the flags of `#!/usr/bin/env -S node …`', () => {
-    assert.deepEqual(agentNodeFlags(bin('#!/usr/bin/env -S node --max-semi-space-size=1 --foo')), ['--max-semi-space-size=1', '--foo']);
-    assert.deepEqual(agentNodeFlags(bin('#!/usr/bin/env node')), []);
+  it('reads the environment and flags of `#!/usr/bin/env -S VAR=value node …`', () => {
+    assert.deepEqual(agentShebang(bin('#!/usr/bin/env -S A=1 B=2 node --max-semi-space-size=1 --foo')), { env: ['A=1', 'B=2'], nodeFlags: ['--max-semi-space-size=1', '--foo'] });
+    assert.deepEqual(agentShebang(bin('#!/usr/bin/env -S node')), { env: [], nodeFlags: [] });
+    assert.deepEqual(agentShebang(bin('#!/usr/bin/env node')), { env: [], nodeFlags: [] });
   });
 
   it('finds the flags in the built bin.js that `otel-netif` starts', () => {
-    assert.ok(agentNodeFlags().includes('--max-semi-space-size=1'));
+    const { env, nodeFlags } = agentShebang();
+    assert.ok(nodeFlags.includes('--max-semi-space-size=1'));
+    assert.ok(env.includes('MALLOC_ARENA_MAX=1'));
   });
 });
