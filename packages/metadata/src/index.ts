@@ -14,3 +14,5 @@ export {
   VALUE_DOUBLE,
   VALUE_INT,
 } from './otel-data-model.js';
+export { pointColumns, pointCount, withColumns } from './columns.js';
+export type { PointColumns } from './columns.js';

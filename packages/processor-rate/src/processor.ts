@@ -1,12 +1,13 @@
-import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_DOUBLE } from '@otel-netif/metadata';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_GAUGE, pointColumns, TEMPORALITY_CUMULATIVE, VALUE_DOUBLE, withColumns } from '@otel-netif/metadata';
 import type { InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { DataPoint, GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import type { GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import type { PointColumns } from '@otel-netif/metadata';
 import { validateRateProcessorConfig } from './config.js';
 import { INTERFACE_ATTRIBUTE, INTERFACE_SPEED_METRIC, rateMetadata } from './metadata.js';
 import type { RateMetadata } from './metadata.js';
 import { RateColumns, RateTracker } from './series-state.js';
-import type { RatePoints, SeriesState } from './series-state.js';
+import type { SeriesState } from './series-state.js';
 import { TopN } from './ranking.js';
 import { capacityFor, collectLinkSpeeds } from './utilization.js';
 import type { RateProcessorConfig, RateResult, RateSeries } from './types.js';
@@ -20,20 +21,19 @@ interface GaugeDescriptor extends MetricDescriptor {
   readonly type: InstrumentType;
 }
 
-/** A rate gauge being built: its points directly, or (top-N) its rates in columns until folding. */
-type PendingGauge = ({ descriptor: GaugeDescriptor } & RatePoints) | { descriptor: GaugeDescriptor; columns: RateColumns };
+/** A rate gauge being built: its rates in columns, folded (top-N) once the round is in. */
+interface PendingGauge {
+  descriptor: GaugeDescriptor;
+  columns: RateColumns;
+}
 
 /** One run of rates from one input metric, in input order: what `series` lists. */
 interface Segment {
   metric: string;
-  /** Read once the round is over: the points array may be replaced while it grows. */
-  rates: RatePoints | RateColumns;
+  /** Read once the round is over: the arrays may be replaced while they grow. */
+  rates: RateColumns;
   from: number;
   to: number;
-}
-
-function lengthOf(g: PendingGauge): number {
-  return 'points' in g ? g.count : g.columns.length;
 }
 
 function rateUnit(unit: string): string {
@@ -101,28 +101,19 @@ export class RateProcessor {
 
     const { topN } = this;
     const metrics: GaugeMetricData[] = [];
+    let folds = false;
     if (topN) {
       topN.beginRound();
-      for (const [name, g] of gauges) topN.score((g as { columns: RateColumns }).columns, name === meta.ioRateMetric);
-      const folds = topN.select();
-      for (const g of gauges.values()) {
-        const points = topN.points((g as { columns: RateColumns }).columns, folds);
-        if (points.length > 0) metrics.push(gauge(g.descriptor, points));
-      }
-      // Utilization only for the named interfaces: summed traffic over no single link's capacity means nothing.
-      const named: DataPoint<number>[] = [];
-      const columns = utilization as RateColumns;
-      for (let i = 0; i < columns.length; i++) if (!folds || topN.isNamed(columns.states[i] as SeriesState)) named.push(columns.point(i));
-      if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named));
-    } else {
-      for (const g of gauges.values()) {
-        const { points, count } = g as RatePoints;
-        points.length = count;
-        if (count > 0) metrics.push(gauge(g.descriptor, points));
-      }
-      const points = utilization as DataPoint<number>[];
-      if (points.length > 0) metrics.push(gauge(this.utilizationDescriptor, points));
+      for (const [name, g] of gauges) topN.score(g.columns, name === meta.ioRateMetric);
+      folds = topN.select();
     }
+    for (const g of gauges.values()) {
+      const points = topN ? topN.points(g.columns, folds) : g.columns.view();
+      if (points.length > 0) metrics.push(gauge(g.descriptor, points));
+    }
+    // Utilization only for the named interfaces: summed traffic over no single link's capacity means nothing.
+    const named = topN && folds ? utilization.filter((state) => topN.isNamed(state)) : utilization;
+    if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named.view()));
 
     const scopeMetrics: ScopeMetrics = { scope: { name: meta.scopeName, version: meta.scopeVersion }, metrics };
     const utilizationMetric = meta.utilization.name;
@@ -133,8 +124,7 @@ export class RateProcessor {
     return {
       scopeMetrics,
       get series(): RateSeries[] {
-        const rates = Array.isArray(utilization) ? { points: utilization, count: utilization.length } : utilization;
-        return (series ??= unfoldedSeries([...segments, { metric: utilizationMetric, rates, from: 0, to: utilization.length }]));
+        return (series ??= unfoldedSeries([...segments, { metric: utilizationMetric, rates: utilization, from: 0, to: utilization.length }]));
       },
     };
   }
@@ -143,15 +133,15 @@ export class RateProcessor {
     const source = metric.descriptor;
     const name = source.name + RATE_SUFFIX;
     let g = gauges.get(name);
+    const points = pointColumns(metric);
     if (g === undefined) {
-      const descriptor = this.rateDescriptor(source);
-      g = this.topN ? { descriptor, columns: new RateColumns(metric.dataPoints.length) } : { descriptor, points: new Array<DataPoint<number>>(metric.dataPoints.length), count: 0 };
+      g = { descriptor: this.rateDescriptor(source), columns: new RateColumns(points.length) };
       gauges.set(name, g);
     }
-    const from = lengthOf(g);
-    this.tracker.forMetric(source.name).observeAll(metric.dataPoints, g);
-    const to = lengthOf(g);
-    if (to > from) segments.push({ metric: name, rates: 'points' in g ? g : g.columns, from, to });
+    const from = g.columns.length;
+    this.tracker.forMetric(source.name).observeAll(points, g.columns);
+    const to = g.columns.length;
+    if (to > from) segments.push({ metric: name, rates: g.columns, from, to });
   }
 
   private capacityOf(attributes: Attributes, linkSpeeds: ReadonlyMap<string, number>): number | undefined {
@@ -159,31 +149,19 @@ export class RateProcessor {
     return typeof name === 'string' ? capacityFor(name, linkSpeeds, this.config.maxBandwidthBytesPerSecond) : undefined;
   }
 
-  /**
-   * io.rate ÷ capacity per interface and direction: points, or columns with top-N (which exports
-   * only the named interfaces' and needs the series states for that).
-   */
-  private utilization(io: PendingGauge | undefined, linkSpeeds: ReadonlyMap<string, number>): DataPoint<number>[] | RateColumns {
+  /** io.rate ÷ capacity per interface and direction, with the series states (top-N keeps the named ones). */
+  private utilization(io: PendingGauge | undefined, linkSpeeds: ReadonlyMap<string, number>): RateColumns {
     const max = this.config.maxBandwidthBytesPerSecond;
-    const columns = this.topN ? new RateColumns(io && 'columns' in io ? io.columns.length : 0) : undefined;
-    const points: DataPoint<number>[] = [];
-    if (io === undefined || (linkSpeeds.size === 0 && max <= 0)) return columns ?? points;
-    if ('points' in io) {
-      for (let i = 0; i < io.count; i++) {
-        const p = io.points[i] as DataPoint<number>;
-        const capacity = this.capacityOf(p.attributes, linkSpeeds);
-        // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
-        if (capacity !== undefined) points.push({ attributes: p.attributes, startTime: p.startTime, endTime: p.endTime, value: p.value / capacity });
-      }
-    } else {
-      const { attributes, starts, ends, values, states } = io.columns;
-      for (let i = 0; i < io.columns.length; i++) {
-        const a = attributes[i] as Attributes;
-        const capacity = this.capacityOf(a, linkSpeeds);
-        if (capacity !== undefined) (columns as RateColumns).push(a, starts[i] as HrTime, ends[i] as HrTime, (values[i] as number) / capacity, states[i] as SeriesState);
-      }
+    const columns = new RateColumns(io ? io.columns.length : 0);
+    if (io === undefined || (linkSpeeds.size === 0 && max <= 0)) return columns;
+    const { attributes, starts, ends, values, states } = io.columns;
+    for (let i = 0; i < io.columns.length; i++) {
+      const a = attributes[i] as Attributes;
+      const capacity = this.capacityOf(a, linkSpeeds);
+      // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
+      if (capacity !== undefined) columns.push(a, starts[i] as HrTime, ends[i] as HrTime, (values[i] as number) / capacity, states[i] as SeriesState);
     }
-    return columns ?? points;
+    return columns;
   }
 
   /** One descriptor object per rate gauge, kept across rounds, so consumers can cache by it. */
@@ -209,26 +187,14 @@ export class RateProcessor {
   }
 }
 
-function gauge(descriptor: GaugeDescriptor, dataPoints: DataPoint<number>[]): GaugeMetricData {
-  return {
-    descriptor,
-    dataPointType: DATA_POINT_GAUGE,
-    aggregationTemporality: TEMPORALITY_CUMULATIVE,
-    dataPoints,
-  };
+function gauge(descriptor: GaugeDescriptor, points: PointColumns): GaugeMetricData {
+  return withColumns<GaugeMetricData>({ descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE }, points);
 }
 
 function unfoldedSeries(segments: readonly Segment[]): RateSeries[] {
   const out: RateSeries[] = [];
   for (const { metric, rates, from, to } of segments) {
-    if (rates instanceof RateColumns) {
-      for (let i = from; i < to; i++) out.push({ metric, attributes: rates.attributes[i] as Attributes, value: rates.values[i] as number });
-    } else {
-      for (let i = from; i < to; i++) {
-        const p = rates.points[i] as DataPoint<number>;
-        out.push({ metric, attributes: p.attributes, value: p.value });
-      }
-    }
+    for (let i = from; i < to; i++) out.push({ metric, attributes: rates.attributes[i] as Attributes, value: rates.values[i] as number });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { DataPoint } from '@opentelemetry/sdk-metrics';
+import type { PointColumns } from '@otel-netif/metadata';
 import { isBefore } from './hr-time.js';
 import { attributesKey } from './series-key.js';
 import type { RateColumns, SeriesState } from './series-state.js';
@@ -19,8 +19,8 @@ export interface InterfaceEntry {
 /** A folded point while it is being summed. */
 interface Folded {
   attributes: Attributes;
-  startTime: DataPoint<number>['startTime'];
-  endTime: DataPoint<number>['endTime'];
+  startTime: HrTime;
+  endTime: HrTime;
   value: number;
 }
 
@@ -145,25 +145,25 @@ export class TopN {
   /**
    * The points to export: one per rate of a kept interface (or of one without an interface name),
    * plus all others summed into one "other" point per remaining attribute set, spanning the union
-   * of their intervals. With `folds` false (every interface fits) simply one point per rate.
+   * of their intervals. With `folds` false (every interface fits) simply every rate.
    */
-  points(rates: RateColumns, folds: boolean): DataPoint<number>[] {
-    const out: DataPoint<number>[] = [];
+  points(rates: RateColumns, folds: boolean): PointColumns {
+    if (!folds) return rates.view();
     const { attributes, starts, ends, values, states } = rates;
-    if (!folds) {
-      for (let i = 0; i < rates.length; i++) out.push(rates.point(i));
-      return out;
-    }
+    const out = { attributes: [] as Attributes[], values: [] as number[], startTimes: [] as HrTime[], endTimes: [] as HrTime[] };
     const pass = ++this.pass;
     let others: FoldGroup[] | undefined;
     for (let i = 0; i < rates.length; i++) {
       const state = states[i] as SeriesState;
-      if (this.isNamed(state)) {
-        out.push(rates.point(i));
-        continue;
-      }
       const startTime = starts[i] as HrTime;
       const endTime = ends[i] as HrTime;
+      if (this.isNamed(state)) {
+        out.attributes.push(attributes[i] as Attributes);
+        out.values.push(values[i] as number);
+        out.startTimes.push(startTime);
+        out.endTimes.push(endTime);
+        continue;
+      }
       const g = this.groupOf(state, attributes[i] as Attributes);
       if (g.pass !== pass) {
         g.pass = pass;
@@ -176,8 +176,15 @@ export class TopN {
         if (isBefore(acc.endTime, endTime)) acc.endTime = endTime;
       }
     }
-    if (others) for (const g of others) out.push(g.folded);
-    return out;
+    if (others) {
+      for (const { folded } of others) {
+        out.attributes.push(folded.attributes);
+        out.values.push(folded.value);
+        out.startTimes.push(folded.startTime);
+        out.endTimes.push(folded.endTime);
+      }
+    }
+    return { length: out.values.length, ...out, endTime: out.endTimes[0] ?? [0, 0] };
   }
 
   private groupOf(state: SeriesState, attributes: Attributes): FoldGroup {

@@ -1,5 +1,5 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { DataPoint } from '@opentelemetry/sdk-metrics';
+import type { PointColumns } from '@otel-netif/metadata';
 import type { FoldGroup, InterfaceEntry } from './ranking.js';
 import { attributesKey, isImmutable } from './series-key.js';
 
@@ -72,29 +72,21 @@ export class RateColumns {
     this.states[i] = state;
   }
 
-  point(i: number): DataPoint<number> {
-    return { attributes: this.attributes[i] as Attributes, startTime: this.starts[i] as HrTime, endTime: this.ends[i] as HrTime, value: this.values[i] as number };
+  /** The rates whose series `keep` accepts, in order. */
+  filter(keep: (state: SeriesState) => boolean): RateColumns {
+    const out = new RateColumns(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const state = this.states[i] as SeriesState;
+      if (keep(state)) out.push(this.attributes[i] as Attributes, this.starts[i] as HrTime, this.ends[i] as HrTime, this.values[i] as number, state);
+    }
+    return out;
+  }
+
+  /** The round's rates as a metric's point columns (read-only from here on). */
+  view(): PointColumns {
+    return { length: this.length, attributes: this.attributes, values: this.values, startTimes: this.starts, endTimes: this.ends, endTime: this.ends[0] ?? [0, 0] };
   }
 }
-
-/**
- * Rate points written by index into an array sized up front (reserve()), for the same reason;
- * `points.length` is set to `count` once the round's points are all in.
- */
-export interface RatePoints {
-  points: DataPoint<number>[];
-  count: number;
-}
-
-export function reservePoints(p: RatePoints, n: number): void {
-  if (p.count + n <= p.points.length) return;
-  const grown = new Array<DataPoint<number>>(p.count + n);
-  for (let i = 0; i < p.count; i++) grown[i] = p.points[i] as DataPoint<number>;
-  p.points = grown;
-}
-
-/** Where observeAll() puts the rates: points, or columns (top-N). */
-export type RateSink = RatePoints | { columns: RateColumns };
 
 /**
  * The series of one metric, by attributesKey(). Building that key for each of thousands of points
@@ -141,26 +133,27 @@ export class MetricSeries {
    * time passed. Every point becomes its series' new baseline. One loop for all points, with the
    * per-round values in locals: this runs for every series every round.
    */
-  observeAll(points: readonly DataPoint<number>[], sink: RateSink): void {
+  observeAll(points: PointColumns, columns: RateColumns): void {
     const { last, next, tracker, lastLength } = this;
     const round = tracker.round;
-    const out = 'points' in sink ? sink : undefined;
-    const columns = 'columns' in sink ? sink.columns : undefined;
-    if (out !== undefined) reservePoints(out, points.length);
-    else (columns as RateColumns).reserve(points.length);
+    columns.reserve(points.length);
+    const { attributes: allAttributes, values, startTimes, endTimes } = points;
+    // One private copy of the shared end time for the whole metric (see RateTracker.ownCopy).
+    const sharedEnd = endTimes === undefined ? tracker.ownCopy(points.endTime) : undefined;
     let position = this.position;
     let shift = this.shift;
     let seen = this.seen;
     for (let i = 0; i < points.length; i++) {
-      const p = points[i] as DataPoint<number>;
-      const value = p.value;
-      const attributes = p.attributes;
+      const value = values[i] as number;
+      const attributes = allAttributes[i] as Attributes;
       const here = position++;
       // Nothing sane to compare the next sample with; left unmarked, the sweep drops the series.
       if (!Number.isFinite(value)) {
         next[here] = undefined;
         continue;
       }
+      const startTime = startTimes[i] as HrTime;
+      const end = sharedEnd ?? tracker.ownCopy((endTimes as readonly HrTime[])[i] as HrTime);
       const guess = here + shift;
       let s = guess < lastLength ? last[guess] : undefined;
       if (s === undefined || s.attributes !== attributes) {
@@ -171,9 +164,9 @@ export class MetricSeries {
           s = {
             key,
             value,
-            startSec: p.startTime[0],
-            startNanos: p.startTime[1],
-            end: tracker.ownCopy(p.endTime),
+            startSec: startTime[0],
+            startNanos: startTime[1],
+            end,
             round,
             position: here,
             attributes: frozen ? attributes : undefined,
@@ -189,8 +182,6 @@ export class MetricSeries {
         s.attributes = frozen ? attributes : undefined;
       }
       next[here] = s.attributes !== undefined ? s : undefined;
-      const startTime = p.startTime;
-      const end = tracker.ownCopy(p.endTime);
       const previousValue = s.value;
       const previousEnd = s.end;
       const sameStart = s.startSec === startTime[0] && s.startNanos === startTime[1];
@@ -205,9 +196,7 @@ export class MetricSeries {
       // Seconds and nanoseconds apart, so large epochs lose no precision.
       const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
       if (!(dt > 0)) continue;
-      const rate = (value - previousValue) / dt;
-      if (out !== undefined) out.points[out.count++] = { attributes, startTime: previousEnd, endTime: end, value: rate };
-      else (columns as RateColumns).push(attributes, previousEnd, end, rate, s);
+      columns.push(attributes, previousEnd, end, (value - previousValue) / dt, s);
     }
     this.position = position;
     this.shift = shift;

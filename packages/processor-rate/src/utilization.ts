@@ -1,11 +1,14 @@
 import type { GaugeMetricData } from '@opentelemetry/sdk-metrics';
+import { pointColumns } from '@otel-netif/metadata';
 
 /** Adds each interface's link speed (By/s) from the receiver's speed gauge to `into`. */
 export function collectLinkSpeeds(metric: GaugeMetricData, interfaceAttribute: string, into: Map<string, number>): void {
-  for (const p of metric.dataPoints) {
-    const name = p.attributes[interfaceAttribute];
+  const { attributes, values, length } = pointColumns(metric);
+  for (let i = 0; i < length; i++) {
+    const name = attributes[i]?.[interfaceAttribute];
+    const value = values[i] as number;
     // A zero or negative speed is the driver saying "unknown", not a link that carries nothing.
-    if (typeof name === 'string' && Number.isFinite(p.value) && p.value > 0) into.set(name, p.value);
+    if (typeof name === 'string' && Number.isFinite(value) && value > 0) into.set(name, value);
   }
 }
 

@@ -1,7 +1,7 @@
-import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_INT } from '@otel-netif/metadata';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
 import type { InstrumentType } from '@opentelemetry/sdk-metrics';
-import type { Attributes } from '@opentelemetry/api';
-import type { DataPoint, MetricData, MetricDescriptor, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import type { MetricMetadata } from '@otel-netif/metadata';
 import { ATTR_DIRECTION, ATTR_INTERFACE } from './metrics-plan.js';
 import type { MetricsPlan } from './metrics-plan.js';
@@ -58,9 +58,18 @@ interface SumColumn {
   get: (c: InterfaceCounters) => number;
 }
 
-type MetricBuild =
-  | { kind: 'sum'; descriptor: NetifMetricDescriptor; monotonic: boolean; columns: SumColumn[] }
-  | { kind: 'gauge'; descriptor: NetifMetricDescriptor; value: (link: LinkInfo) => number | undefined };
+type GaugeBuild = { kind: 'gauge'; descriptor: NetifMetricDescriptor; value: (link: LinkInfo) => number | undefined };
+
+/** `directionsKey`: sums reading the same directions in the same order share one layout. */
+type MetricBuild = { kind: 'sum'; descriptor: NetifMetricDescriptor; monotonic: boolean; columns: SumColumn[]; directionsKey: string } | GaugeBuild;
+
+/** Which series each point of a metric is, and since when: the columns that rarely change. */
+interface Layout {
+  attributes: Attributes[];
+  startTimes: HrTime[];
+}
+
+const NAME_LAYOUT = 'name';
 
 /**
  * Builds ScopeMetrics by hand rather than through async instruments: the SDK cannot set a series'
@@ -68,6 +77,7 @@ type MetricBuild =
  */
 export class ScopeMetricsBuilder {
   private readonly metrics: MetricBuild[];
+  private readonly layouts = new Map<string, Layout>();
 
   constructor(
     private readonly plan: MetricsPlan,
@@ -80,6 +90,7 @@ export class ScopeMetricsBuilder {
             descriptor: descriptor(m.sum.metric, INSTRUMENT_OBSERVABLE_COUNTER),
             monotonic: m.sum.metric.monotonic,
             columns: m.sum.directions.map((d) => ({ direction: d.index, get: COUNTER_GETTERS[d.counter] })),
+            directionsKey: `sum:${m.sum.directions.map((d) => d.index).join(',')}`,
           }
         : { kind: 'gauge', descriptor: descriptor(m.gauge.metric, INSTRUMENT_OBSERVABLE_GAUGE), value: m.gauge.value },
     );
@@ -89,46 +100,114 @@ export class ScopeMetricsBuilder {
     const { interfaces, time } = sample;
     const n = interfaces.length;
     const attrs: InterfaceAttributes[] = new Array<InterfaceAttributes>(n);
-    for (let i = 0; i < n; i++) attrs[i] = this.attributesFor((interfaces[i] as InterfaceSample).name);
+    const starts: HrTime[] = new Array<HrTime>(n);
+    for (let i = 0; i < n; i++) {
+      const iface = interfaces[i] as InterfaceSample;
+      attrs[i] = this.attributesFor(iface.name);
+      starts[i] = iface.startTime;
+    }
     const metrics: MetricData[] = [];
-    // Arrays are sized up front and filled by index: growing them point by point allocated, and
-    // threw away, about as much again as the points themselves.
     for (const m of this.metrics) {
       if (m.kind === 'sum') {
         const columns = m.columns;
-        const dataPoints = new Array<DataPoint<number>>(n * columns.length);
+        const width = columns.length;
+        const values = new Float64Array(n * width);
         let k = 0;
         for (let i = 0; i < n; i++) {
-          const iface = interfaces[i] as InterfaceSample;
-          const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
-          for (let c = 0; c < columns.length; c++) {
-            const column = columns[c] as SumColumn;
-            dataPoints[k++] = { startTime: iface.startTime, endTime: time, attributes: byDirection[column.direction] as Attributes, value: column.get(iface.counters) };
-          }
+          const counters = (interfaces[i] as InterfaceSample).counters;
+          for (let c = 0; c < width; c++) values[k++] = (columns[c] as SumColumn).get(counters);
         }
-        if (dataPoints.length > 0) {
-          metrics.push({
-            descriptor: m.descriptor,
-            dataPointType: DATA_POINT_SUM,
-            isMonotonic: m.monotonic,
-            aggregationTemporality: TEMPORALITY_CUMULATIVE,
-            dataPoints,
-          });
-        }
+        if (k === 0) continue;
+        const layout = this.sumLayout(m.directionsKey, columns, attrs, starts);
+        metrics.push(
+          withColumns<SumMetricData>(
+            { descriptor: m.descriptor, dataPointType: DATA_POINT_SUM, isMonotonic: m.monotonic, aggregationTemporality: TEMPORALITY_CUMULATIVE },
+            { length: k, attributes: layout.attributes, values, startTimes: layout.startTimes, endTime: time },
+          ),
+        );
       } else {
-        const dataPoints = new Array<DataPoint<number>>(n);
+        const values = new Float64Array(n);
         let k = 0;
         for (let i = 0; i < n; i++) {
-          const iface = interfaces[i] as InterfaceSample;
-          const value = m.value(iface.link);
-          if (value !== undefined) dataPoints[k++] = { startTime: iface.startTime, endTime: time, attributes: (attrs[i] as InterfaceAttributes).name, value };
+          const value = m.value((interfaces[i] as InterfaceSample).link);
+          if (value !== undefined) values[k++] = value;
         }
-        dataPoints.length = k;
-        if (dataPoints.length > 0) {
-          metrics.push({ descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE, dataPoints });
-        }
+        if (k === 0) continue;
+        // Usually every interface has the value: then the points line up with the interfaces.
+        const layout = k === n ? this.nameLayout(attrs, starts) : this.gaugeSubset(m, interfaces, attrs, k);
+        metrics.push(
+          withColumns<GaugeMetricData>(
+            { descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
+            { length: k, attributes: layout.attributes, values: k === n ? values : values.subarray(0, k), startTimes: layout.startTimes, endTime: time },
+          ),
+        );
       }
     }
     return { scope: { name: this.plan.scope.name, version: this.plan.scope.version }, metrics };
+  }
+
+  /**
+   * Attributes and start times of a sum's points (interface by interface, direction by direction):
+   * the arrays of the previous sample when they hold the same objects, which they do until an
+   * interface comes, goes or resets. Shared by every sum with the same directions, and across
+   * snapshots: nothing writes into an array once it is published.
+   */
+  private sumLayout(key: string, columns: readonly SumColumn[], attrs: readonly InterfaceAttributes[], starts: readonly HrTime[]): Layout {
+    const width = columns.length;
+    const last = this.layouts.get(key);
+    if (last !== undefined && last.attributes.length === attrs.length * width) {
+      let same = true;
+      for (let i = 0, k = 0; same && i < attrs.length; i++) {
+        const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
+        for (let c = 0; c < width; c++, k++) {
+          if (last.attributes[k] !== byDirection[(columns[c] as SumColumn).direction] || last.startTimes[k] !== starts[i]) {
+            same = false;
+            break;
+          }
+        }
+      }
+      if (same) return last;
+    }
+    const n = attrs.length * width;
+    const layout: Layout = { attributes: new Array<Attributes>(n), startTimes: new Array<HrTime>(n) };
+    for (let i = 0, k = 0; i < attrs.length; i++) {
+      const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
+      for (let c = 0; c < width; c++, k++) {
+        layout.attributes[k] = byDirection[(columns[c] as SumColumn).direction] as Attributes;
+        layout.startTimes[k] = starts[i] as HrTime;
+      }
+    }
+    this.layouts.set(key, layout);
+    return layout;
+  }
+
+  /** The gauges' layout when every interface has a value: one point per interface. */
+  private nameLayout(attrs: readonly InterfaceAttributes[], starts: readonly HrTime[]): Layout {
+    const last = this.layouts.get(NAME_LAYOUT);
+    if (last !== undefined && last.attributes.length === attrs.length) {
+      let same = true;
+      for (let i = 0; i < attrs.length; i++) {
+        if (last.attributes[i] !== (attrs[i] as InterfaceAttributes).name || last.startTimes[i] !== starts[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    const layout: Layout = { attributes: attrs.map((a) => a.name), startTimes: starts.slice() };
+    this.layouts.set(NAME_LAYOUT, layout);
+    return layout;
+  }
+
+  /** A gauge some interfaces have no value for (speed of a virtual link): built for this sample only. */
+  private gaugeSubset(m: GaugeBuild, interfaces: readonly InterfaceSample[], attrs: readonly InterfaceAttributes[], k: number): Layout {
+    const layout: Layout = { attributes: new Array<Attributes>(k), startTimes: new Array<HrTime>(k) };
+    for (let i = 0, j = 0; i < interfaces.length; i++) {
+      const iface = interfaces[i] as InterfaceSample;
+      if (m.value(iface.link) === undefined) continue;
+      layout.attributes[j] = (attrs[i] as InterfaceAttributes).name;
+      layout.startTimes[j++] = iface.startTime;
+    }
+    return layout;
   }
 }

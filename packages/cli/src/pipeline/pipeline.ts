@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { pointCount } from '@otel-netif/metadata';
 import { monotonicToHrTime } from '@otel-netif/receiver-netif';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
@@ -152,6 +153,6 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
 
 function countPoints(scopes: readonly ScopeMetrics[]): number {
   let n = 0;
-  for (const s of scopes) for (const m of s.metrics) n += m.dataPoints.length;
+  for (const s of scopes) for (const m of s.metrics) n += pointCount(m);
   return n;
 }

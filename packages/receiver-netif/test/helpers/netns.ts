@@ -83,7 +83,21 @@ export function createVethPair(nsA: string, nameA: string, nsB: string, nameB: s
   ip('-n', nsB, 'neigh', 'replace', ipA, 'lladdr', mac(nsA, nameA), 'dev', nameB, 'nud', 'permanent');
   ip('-n', nsA, 'link', 'set', nameA, 'up');
   ip('-n', nsB, 'link', 'set', nameB, 'up');
+  // The kernel moves operstate to "up" a moment after the link is (linkwatch), later under load:
+  // a sample taken before would see "down" with carrier 1.
+  waitForOperstateUp(nsA, nameA);
+  waitForOperstateUp(nsB, nameB);
   return { a: { ns: nsA, name: nameA, ip: ipA }, b: { ns: nsB, name: nameB, ip: ipB } };
+}
+
+function waitForOperstateUp(ns: string, name: string, timeoutMs = 5000): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = nsExec(ns, ['cat', `/sys/class/net/${name}/operstate`]).trim();
+    if (state === 'up') return;
+    if (Date.now() > deadline) throw new Error(`${ns}/${name}: operstate still "${state}" after ${timeoutMs} ms`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
 
 /** Sends `count` UDP datagrams of `size` bytes, one after the other, from inside `ns`. */

@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { DataPoint, GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import type { GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import { pointColumns, pointCount } from '@otel-netif/metadata';
 import type { EncodeOptions, PromType } from './encode.js';
 import { cachedLabelPairs, familyHeader, familyOf, targetInfo } from './encode.js';
 import { formatSampleValue } from './text-format.js';
@@ -152,7 +153,7 @@ export class ExpositionWriter {
           continue;
         }
         f.metrics.push(metric);
-        f.points += metric.dataPoints.length;
+        f.points += pointCount(metric);
       }
     }
     return [...byName.values()];
@@ -171,17 +172,19 @@ export class ExpositionWriter {
   }
 
   private writeMetric(family: FamilyState, metric: SumMetricData | GaugeMetricData, last: Slot | undefined, spare: Slot | undefined): Slot {
-    const points = metric.dataPoints as DataPoint<number>[];
+    // Columns, not dataPoints: the receiver's and processor's metrics build no point objects then.
+    const points = pointColumns(metric);
     const n = points.length;
+    const pointAttributes = points.attributes;
+    const pointValues = points.values;
     const slot = reuseSlot(spare, last, metric.descriptor, n);
     const reusable = last !== undefined && last.descriptor === metric.descriptor;
     const lastN = reusable ? last.length : 0;
     const { attributes: lastAttributes, labels: lastLabels, values: lastValues, starts: lastStarts } = last ?? slot;
     const { attributes: slotAttributes, labels: slotLabels, values: slotValues, starts } = slot;
     for (let i = 0; i < n; i++) {
-      const p = points[i] as DataPoint<number>;
-      const attributes = p.attributes;
-      const value = p.value;
+      const attributes = pointAttributes[i] as Attributes;
+      const value = pointValues[i] as number;
       let labels: Uint8Array;
       starts[i] = this.off;
       slotAttributes[i] = attributes;
