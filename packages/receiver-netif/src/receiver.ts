@@ -47,6 +47,8 @@ interface Tracked {
   seen: number;
   /** Generation in which link was last read. */
   linkRead: number;
+  /** Refreshes of link since it was first read: speed and mtu are re-read every SLOW_REFRESH_EVERY-th. */
+  refreshes: number;
   attrs: InterfaceAttributes;
   /** What the last sample reported for it; reported again while nothing in it changed. */
   sampled: InterfaceSample | undefined;
@@ -126,15 +128,24 @@ export class NetifReceiver {
       }
       // A decrease means the counters restarted (driver reload, re-created link, 32-bit wrap):
       // a new start time tells the backend not to compute a negative rate across it.
-      if (decreased(t.counters, counters)) t.startTime = time;
+      if (decreased(t.counters, counters)) {
+        t.startTime = time;
+        // Maybe a new link under the same name: its sysfs files are new too.
+        this.fs.forgetLink(name);
+      }
       t.counters = counters;
       t.seen = generation;
     }
-    for (const [name, t] of this.tracked) if (t.seen !== generation) this.tracked.delete(name);
+    for (const [name, t] of this.tracked) {
+      if (t.seen === generation) continue;
+      this.tracked.delete(name);
+      this.fs.forgetLink(name);
+    }
 
     const admitted = this.admit(newcomers, listedNow);
     for (const { name, counters } of admitted) {
-      this.tracked.set(name, { name, counters, startTime: time, link: this.readLink(name, problems), seen: generation, linkRead: generation, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined });
+      this.fs.forgetLink(name);
+      this.tracked.set(name, { name, counters, startTime: time, link: this.readLink(name, problems, undefined), seen: generation, linkRead: generation, refreshes: 0, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined });
     }
     this.refreshSomeLinks(monotonicMs, generation, admitted.length, problems);
 
@@ -152,6 +163,11 @@ export class NetifReceiver {
       interfaces.push(s);
     }
     return { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: rows.length - interfaces.length };
+  }
+
+  /** Releases the sysfs files kept open for refreshes. The receiver can still sample afterwards (it reopens them). */
+  close(): void {
+    this.fs.close();
   }
 
   /** Counter series one interface has (one per sum metric and direction), for counting what the cap leaves out. */
@@ -210,17 +226,29 @@ export class NetifReceiver {
     return ownIno === hostIno ? { own: 'same', host: 'same' } : { own: `net/dev inode ${ownIno}`, host: `net/dev inode ${hostIno}` };
   }
 
-  private readLink(name: string, problems: string[]): LinkInfo {
+  /**
+   * Reads an interface's link metadata. With `previous` (a refresh), speed and mtu are taken from it
+   * rather than read: they change on renegotiation or reconfiguration, not from one sample to the
+   * next, while operstate and carrier are what a refresh is for (their files stay open, see HostFs).
+   */
+  private readLink(name: string, problems: string[], previous: LinkInfo | undefined): LinkInfo {
     const raw: Partial<Record<LinkAttribute, string | undefined>> = {};
     for (const attr of LINK_ATTRIBUTES) {
+      const often = attr === 'operstate' || attr === 'carrier';
+      if (previous !== undefined && !often) continue;
       try {
-        raw[attr] = this.fs.readLinkAttribute(name, attr);
+        raw[attr] = this.fs.readLinkAttribute(name, attr, often);
       } catch (err) {
         const code = (err as { code?: unknown }).code;
         problems.push(`cannot read ${this.fs.linkAttributePath(name, attr)} (${typeof code === 'string' ? code : String(err)}) — ${attr} left out`);
       }
     }
-    return parseLinkInfo(raw);
+    const link = parseLinkInfo(raw);
+    if (previous !== undefined) {
+      if (previous.speedBytesPerSecond !== undefined) link.speedBytesPerSecond = previous.speedBytesPerSecond;
+      if (previous.mtu !== undefined) link.mtu = previous.mtu;
+    }
+    return link;
   }
 
   /**
@@ -250,12 +278,26 @@ export class NetifReceiver {
       batch.push(t);
     }
     for (const t of batch) {
-      t.link = this.readLink(t.name, problems);
+      const full = ++t.refreshes % SLOW_REFRESH_EVERY === 0;
+      const link = this.readLink(t.name, problems, full ? undefined : t.link);
+      // Replaced only when something changed: an unchanged link keeps the sample objects it is in.
+      if (!sameLink(link, t.link)) t.link = link;
       t.linkRead = generation;
       this.tracked.delete(t.name);
       this.tracked.set(t.name, t);
     }
   }
+}
+
+/**
+ * Every how many refreshes of an interface its speed and mtu are re-read too: with the default 30 s
+ * refresh, every 5 minutes. They change on renegotiation or reconfiguration, and reading them cost
+ * two of the four file opens of every refresh.
+ */
+export const SLOW_REFRESH_EVERY = 10;
+
+function sameLink(a: LinkInfo, b: LinkInfo): boolean {
+  return a.operstate === b.operstate && a.carrier === b.carrier && a.speedBytesPerSecond === b.speedBytesPerSecond && a.mtu === b.mtu;
 }
 
 // Spelled out rather than looped over COUNTER_FIELDS: a keyed load per field was a visible share

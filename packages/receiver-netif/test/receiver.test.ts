@@ -7,7 +7,7 @@ import type { GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetr
 import { loadMetadata } from '@otel-netif/metadata';
 import { FilterError, ReadError } from '../src/errors.js';
 import { HostFs } from '../src/hostfs/host-fs.js';
-import { NetifReceiver } from '../src/receiver.js';
+import { NetifReceiver, SLOW_REFRESH_EVERY } from '../src/receiver.js';
 import type { NetifReceiverConfig } from '../src/receiver.js';
 import { CountingHostFs, FakeClock, FixtureRoot, TIME_ORIGIN } from './helpers/fixture-root.js';
 import { procNetDev } from './helpers/proc-net-dev-text.js';
@@ -131,7 +131,30 @@ describe('NetifReceiver', () => {
       root.writeLink('eth0', { operstate: 'down', mtu: '9000' });
       const s2 = r.sample();
       assert.equal(JSON.stringify(s1), before);
-      assert.deepEqual(s2.interfaces[0]!.link, { operstate: 'down', mtu: 9000 });
+      // operstate on every refresh; mtu only on every SLOW_REFRESH_EVERY-th (next test).
+      assert.deepEqual(s2.interfaces[0]!.link, { operstate: 'down', mtu: 1500 });
+    });
+
+    it('re-reads operstate and carrier on every refresh, speed and mtu on every SLOW_REFRESH_EVERY-th', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
+      root.writeLink('eth0', { operstate: 'up', carrier: '1', speed: '1000', mtu: '1500' });
+      const r = receiver({ metadataRefreshMs: 1000 });
+      r.sample();
+      fs.linkReads.length = 0;
+      root.writeLink('eth0', { operstate: 'down', carrier: '0', speed: '100', mtu: '9000' });
+      const links: unknown[] = [];
+      for (let i = 1; i <= SLOW_REFRESH_EVERY; i++) {
+        clock.advance(1000);
+        links.push(r.sample().interfaces[0]!.link);
+      }
+      assert.deepEqual(links[0], { operstate: 'down', carrier: false, speedBytesPerSecond: 125_000_000, mtu: 1500 });
+      assert.deepEqual(links[SLOW_REFRESH_EVERY - 2], links[0]);
+      assert.deepEqual(links[SLOW_REFRESH_EVERY - 1], { operstate: 'down', carrier: false, speedBytesPerSecond: 12_500_000, mtu: 9000 });
+      const reads = (attr: string) => fs.linkReads.filter((x) => x === `eth0/${attr}`).length;
+      assert.equal(reads('operstate'), SLOW_REFRESH_EVERY);
+      assert.equal(reads('carrier'), SLOW_REFRESH_EVERY);
+      assert.equal(reads('mtu'), 1);
+      assert.equal(reads('speed'), 1);
     });
   });
 

@@ -54,9 +54,11 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
   const stop = nextStopSignal(opts.signals);
   const started: Exporter[] = [];
   let pipeline: Pipeline | undefined;
+  let closeSource = (): void => {};
   try {
     for (const w of loaded.warnings) logger.warn(w);
     const { receiver, processor } = openSource(config);
+    closeSource = () => receiver.close();
     const namespace = receiver.namespaceWarning();
     if (namespace) logger.warn(namespace);
     const resource = detectResource({
@@ -86,6 +88,7 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
   } catch (err) {
     stop.dispose();
     pipeline?.stop();
+    closeSource();
     await shutdownAll(started, logger, timeoutMs);
     throw err;
   }
@@ -93,6 +96,7 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
   const signal = await stop.signal;
   logger.info(`${signal} received: stopping`);
   pipeline.stop();
+  closeSource();
   await shutdownAll(started, logger, timeoutMs);
   logger.info('stopped');
   return 0;

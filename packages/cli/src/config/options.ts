@@ -337,7 +337,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     commands: [...LOCAL],
     default: 30_000,
     defaultText: '30s',
-    description: 'How often link state, speed and MTU are re-read from sysfs (0 = every sample)',
+    description: 'How often each interface\'s operstate and carrier are re-read from sysfs; speed and MTU every 10th time (0 = only when the interface appears)',
     example: '30s',
     parse: parseDuration,
   }),

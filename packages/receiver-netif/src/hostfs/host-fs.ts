@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, readlinkSync, readSync, statSync } f
 import { join, resolve } from 'node:path';
 import { ReadError } from '../errors.js';
 import type { LinkAttribute } from '../parse/sysfs.js';
+import { KeptFiles, keptFileBudget, onSysfs, openFileLimit } from './kept-files.js';
 
 // What sysfs answers for an attribute the link does not have right now: missing file, EINVAL (speed
 // of a virtual link, carrier of a down link), ENODEV (link vanished mid-read), EACCES.
@@ -24,10 +25,34 @@ export class HostFs {
   /** <root>/sys/class/net, joined once: path.join per attribute read was a visible share of a refresh. */
   private readonly classNet: string;
 
+  /** Open sysfs files of the attributes refreshed often; undefined until needed, null when not on sysfs. */
+  private kept: KeptFiles | null | undefined;
+
   constructor(rootPath: string) {
     this.rootPath = resolve(rootPath);
     this.procNetDevPath = join(this.rootPath, 'proc/net/dev');
     this.classNet = join(this.rootPath, 'sys/class/net');
+  }
+
+  /** Files kept open for re-reading (see KeptFiles); tests count them. */
+  get keptFiles(): number {
+    return this.kept?.size ?? 0;
+  }
+
+  /** Stops keeping `iface`'s files open: it vanished, or its name may now be another link's. */
+  forgetLink(iface: string): void {
+    this.kept?.closeInterface(iface);
+  }
+
+  /** Closes every kept file. */
+  close(): void {
+    this.kept?.closeAll();
+  }
+
+  private keptSysfsFiles(): KeptFiles | null {
+    // A fixture tree is regular files, which a test may replace between reads: only sysfs is kept.
+    this.kept ??= onSysfs(this.classNet) ? new KeptFiles(keptFileBudget(openFileLimit())) : null;
+    return this.kept;
   }
 
   /** The whole of <root>/proc/net/dev; throws ReadError when it cannot be read. */
@@ -85,6 +110,14 @@ export class HostFs {
     } finally {
       closeSync(fd);
     }
+    // Room for the whole file next time with some to spare: every read() of /proc/net/dev makes
+    // the kernel walk the device list up to where the read starts, so a file read in two pieces
+    // cost half as much again as one read (and node_exporter's reads grow the same way).
+    if (length * 2 > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(bigger, 0, 0, length);
+      this.buffer = bigger;
+    }
     return this.buffer.subarray(0, length);
   }
 
@@ -95,12 +128,18 @@ export class HostFs {
 
   /**
    * Text of <root>/sys/class/net/<iface>/<attr>, or undefined when the kernel has no value for it.
-   * Other errors (EIO, ...) are thrown for the caller to report.
+   * Other errors (EIO, ...) are thrown for the caller to report. `keepOpen`: an attribute re-read
+   * often; on sysfs its file stays open for the next read (see KeptFiles).
    */
-  readLinkAttribute(iface: string, attr: LinkAttribute): string | undefined {
+  readLinkAttribute(iface: string, attr: LinkAttribute, keepOpen = false): string | undefined {
     // Kernel names never contain "/" and are never "." or ".."; a name that does must not escape the tree.
     if (iface.includes('/') || iface === '.' || iface === '..' || iface === '') return undefined;
     try {
+      const kept = keepOpen ? this.keptSysfsFiles() : null;
+      if (kept) {
+        const n = kept.read(iface, attr, `${this.classNet}/${iface}/${attr}`, this.buffer);
+        return this.buffer.toString('utf8', 0, n);
+      }
       // Not readFileSync: its fstat and fresh buffer per call doubled the cost of a refresh, and a
       // refresh reads four files for each of thousands of interfaces.
       // The name is checked above: plain concatenation gives what join() would.

