@@ -3,6 +3,7 @@
  * builds before mocha runs), plus a strict parser for what it serves on /metrics.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { agentShebang } from './shebang.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -133,7 +134,10 @@ export async function httpGet(url: string, netns?: Namespace | string, timeoutMs
 export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const listen = opts.listen ?? true;
   const port = opts.port ?? (listen ? await freePort() : 0);
-  const args = [CLI_BIN, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
+  // As `otel-netif` starts it: the shebang's node flags and environment.
+  const shebang = agentShebang(CLI_BIN);
+  const args = [...shebang.nodeFlags, CLI_BIN, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
+  const shebangEnv = Object.fromEntries(shebang.env.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   const [cmd, cmdArgs] = opts.netns !== undefined
     ? ['ip', ['netns', 'exec', nsName(opts.netns), process.execPath, ...args]]
     : opts.wrap?.[0] !== undefined
@@ -141,7 +145,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       : [process.execPath, args];
   const child = trackProcess(spawn(cmd, cmdArgs, {
     cwd: opts.cwd ?? REPO_ROOT,
-    env: agentEnv(opts.env),
+    env: agentEnv({ ...shebangEnv, ...opts.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   const stdoutLines: string[] = [];

@@ -1,23 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { agentShebang } from '../../test-support/shebang.js';
 import { fileURLToPath } from 'node:url';
 import type { BenchEnv } from './env.js';
 import type { TargetId } from './results.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const AGENT = `${REPO}packages/cli/dist/bin.js`;
-
-/**
- * What bin.js's shebang (`#!/usr/bin/env -S [VAR=value …] node [flags …]`) sets for the agent: the
- * bench runs `env VAR=value … node <flags> bin.js` so that it measures the agent as `otel-netif`
- * starts it, while still choosing the node binary and adding profiling flags.
- */
-export function agentShebang(bin = AGENT): { env: string[]; nodeFlags: string[] } {
-  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  const words = /^#!\S*env -S (.*)$/.exec(first)?.[1]?.trim().split(/ +/) ?? [];
-  const node = words.indexOf('node');
-  if (node === -1) return { env: [], nodeFlags: [] };
-  return { env: words.slice(0, node), nodeFlags: words.slice(node + 1) };
-}
 
 const HOST_METRICS = `${REPO}bench/peers/host-metrics-server.mjs`;
 const NODE_EXPORTER = 'prometheus-node-exporter';
@@ -41,7 +29,7 @@ export function agentEnv(): NodeJS.ProcessEnv {
 }
 
 export function otelNetifArgs(env: BenchEnv, port: number, intervalMs: number | undefined, extraNode: string[] = []): [string, string[]] {
-  const shebang = agentShebang();
+  const shebang = agentShebang(AGENT);
   const args = [...shebang.env, process.execPath, ...shebang.nodeFlags, ...extraNode, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
   if (intervalMs !== undefined) args.push('--interval', `${intervalMs}ms`);
   if (env.rootPath !== '/') args.push('--root-path', env.rootPath);

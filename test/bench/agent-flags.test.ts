@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentShebang } from '../../bench/lib/targets.js';
+import { AGENT } from '../../bench/lib/targets.js';
+import { agentShebang } from '../../test-support/shebang.js';
 
-describe('bench: the agent runs with its shebang node flags', () => {
+describe('the agent runs with its shebang node flags in the bench and the tests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agent-flags-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const bin = (first: string): string => {
@@ -20,7 +21,7 @@ describe('bench: the agent runs with its shebang node flags', () => {
   });
 
   it('finds the flags in the built bin.js that `otel-netif` starts', () => {
-    const { env, nodeFlags } = agentShebang();
+    const { env, nodeFlags } = agentShebang(AGENT);
     assert.ok(nodeFlags.includes('--max-semi-space-size=1'));
     assert.ok(env.includes('MALLOC_ARENA_MAX=1'));
   });

@@ -121,10 +121,14 @@ export class RateProcessor {
     // `series` is built on first read: the agent's exporters never read it (only local views do),
     // and an object per rate per round was a tenth of a sample's allocation. An own, enumerable
     // getter, so the result still looks like a plain { scopeMetrics, series } to whoever inspects it.
+    const all: readonly Segment[] = [...segments, { metric: utilizationMetric, rates: utilization, from: 0, to: utilization.length }];
     return {
       scopeMetrics,
       get series(): RateSeries[] {
-        return (series ??= unfoldedSeries([...segments, { metric: utilizationMetric, rates: utilization, from: 0, to: utilization.length }]));
+        return (series ??= unfoldedSeries(all));
+      },
+      forEachRate(fn) {
+        for (const { metric, rates, from, to } of all) for (let i = from; i < to; i++) fn(metric, rates.attributes[i] as Attributes, rates.values[i] as number);
       },
     };
   }

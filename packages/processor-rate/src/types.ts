@@ -21,4 +21,6 @@ export interface RateResult {
   scopeMetrics: ScopeMetrics;
   /** Every rate and utilization computed this round, unfolded. */
   series: RateSeries[];
+  /** The same as `series`, one call per rate in the same order, without an object per rate. */
+  forEachRate(fn: (metric: string, attributes: Attributes, value: number) => void): void;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Pipeline, PipelineSnapshot } from '../pipeline/pipeline.js';
-import { interfaceViews, type InterfaceView } from '../pipeline/views.js';
+import { forEachTrafficRate, interfaceViews, type InterfaceView } from '../pipeline/views.js';
 import { DEFAULT_HISTORY_SIZE, HistoryRing, type HistoryPoint } from '../history/ring.js';
 import { API_VERSION, type LiveInterface, type LiveSnapshot } from './model.js';
 import { SessionCounter, type SessionTotals } from './totals.js';
@@ -60,17 +60,25 @@ export function historyPoints(snapshot: LiveSnapshot): Map<string, HistoryPoint>
   return m;
 }
 
+type FeedSnapshot = Pick<PipelineSnapshot, 'seq' | 'sample' | 'rates' | 'forEachRate'>;
+
 /**
- * The pipeline seen as the API shape, plus its history. Each snapshot is converted once here,
- * whatever the number of pages, SSE clients and `top` views reading it.
+ * The pipeline seen as the API shape, plus its history. Every sample updates the history and the
+ * session totals, in place, whether anyone looks or not; the API shape (an object per interface)
+ * is built only when something reads it — a request, an SSE client, `top` — once per snapshot.
  */
 export class LiveFeed extends EventEmitter<{ update: [LiveSnapshot] }> {
   readonly history: HistoryRing;
   readonly host: string;
   readonly intervalMs: number;
   private readonly totals = new SessionCounter();
+  /** The last snapshot recorded, and its API shape once built. */
+  private recorded: FeedSnapshot | undefined;
   private current: LiveSnapshot | undefined;
   private detach: (() => void) | undefined;
+  /** This round's history points, reused from round to round. */
+  private readonly points = new Map<string, HistoryPoint & { round: number }>();
+  private round = 0;
 
   constructor(opts: LiveFeedOptions) {
     super();
@@ -82,12 +90,12 @@ export class LiveFeed extends EventEmitter<{ update: [LiveSnapshot] }> {
   /** Follows the pipeline, starting from its latest snapshot if it has one. */
   attach(pipeline: Pipeline): this {
     const on = (s: PipelineSnapshot): void => {
-      this.update(s);
+      this.record(s);
     };
     pipeline.on('snapshot', on);
     this.detach = () => pipeline.off('snapshot', on);
     const latest = pipeline.latest();
-    if (latest) this.update(latest);
+    if (latest) this.record(latest);
     return this;
   }
 
@@ -98,27 +106,62 @@ export class LiveFeed extends EventEmitter<{ update: [LiveSnapshot] }> {
   }
 
   latest(): LiveSnapshot | undefined {
+    const s = this.recorded;
+    if (s === undefined) return undefined;
+    if (this.current?.seq !== s.seq) this.current = this.build(s);
     return this.current;
   }
 
-  update(snapshot: Pick<PipelineSnapshot, 'seq' | 'sample' | 'rates'>): LiveSnapshot {
-    if (this.current && this.current.seq === snapshot.seq) return this.current;
-    const [sec, nanos] = snapshot.sample.time;
-    const nowUnixMs = sec * 1000 + Math.floor(nanos / 1e6);
-    const views = interfaceViews(snapshot);
-    this.totals.update(nowUnixMs, views);
-    const live: LiveSnapshot = {
+  /** Records a snapshot and returns its API shape. */
+  update(snapshot: FeedSnapshot): LiveSnapshot {
+    this.record(snapshot);
+    return this.latest() as LiveSnapshot;
+  }
+
+  private record(snapshot: FeedSnapshot): void {
+    if (this.recorded?.seq === snapshot.seq) return;
+    this.recorded = snapshot;
+    const nowUnixMs = unixMs(snapshot);
+    this.totals.update(nowUnixMs, snapshot.sample.interfaces);
+    this.history.push(nowUnixMs, this.historyPoints(snapshot));
+    if (this.listenerCount('update') > 0) this.emit('update', this.latest() as LiveSnapshot);
+  }
+
+  /** Each interface's byte and packet rates this round (undefined until it has them), in place. */
+  private historyPoints(snapshot: FeedSnapshot): ReadonlyMap<string, HistoryPoint> {
+    const round = ++this.round;
+    const points = this.points;
+    for (const { name } of snapshot.sample.interfaces) {
+      let p = points.get(name);
+      if (p === undefined) points.set(name, (p = { rxBytes: undefined, txBytes: undefined, rxPackets: undefined, txPackets: undefined, round }));
+      p.rxBytes = p.txBytes = p.rxPackets = p.txPackets = undefined;
+      p.round = round;
+    }
+    forEachTrafficRate(snapshot, (iface, field, value) => {
+      const p = points.get(iface);
+      if (p !== undefined && p.round === round) p[field] = value;
+    });
+    if (points.size > snapshot.sample.interfaces.length) {
+      for (const [name, p] of points) if (p.round !== round) points.delete(name);
+    }
+    return points;
+  }
+
+  private build(snapshot: FeedSnapshot): LiveSnapshot {
+    const nowUnixMs = unixMs(snapshot);
+    return {
       version: API_VERSION,
       host: this.host,
       time: new Date(nowUnixMs).toISOString(),
       timeUnixMs: nowUnixMs,
       seq: snapshot.seq,
       intervalMs: this.intervalMs,
-      interfaces: views.map((v) => toLiveInterface(v, this.totals.get(v.name), nowUnixMs)),
+      interfaces: interfaceViews(snapshot).map((v) => toLiveInterface(v, this.totals.get(v.name), nowUnixMs)),
     };
-    this.current = live;
-    this.history.push(nowUnixMs, historyPoints(live));
-    this.emit('update', live);
-    return live;
   }
+}
+
+function unixMs(snapshot: FeedSnapshot): number {
+  const [sec, nanos] = snapshot.sample.time;
+  return sec * 1000 + Math.floor(nanos / 1e6);
 }

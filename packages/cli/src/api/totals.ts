@@ -4,47 +4,61 @@ type Tracked = 'rxBytes' | 'txBytes' | 'rxPackets' | 'txPackets' | 'errors' | 'd
 export type SessionTotals = Record<Tracked, number> & { sinceUnixMs: number };
 
 interface State {
-  last: Record<Tracked, number>;
+  /** Counters at the last round, in Tracked order. */
+  last: Float64Array;
   acc: SessionTotals;
+  round: number;
 }
 
-function pick(c: InterfaceCounters): Record<Tracked, number> {
-  return {
-    rxBytes: c.rxBytes,
-    txBytes: c.txBytes,
-    rxPackets: c.rxPackets,
-    txPackets: c.txPackets,
-    errors: c.rxErrs + c.txErrs,
-    drops: c.rxDrop + c.txDrop,
-  };
+// The tracked values of one interface's counters, into `out` in Tracked order.
+function pick(c: InterfaceCounters, out: Float64Array): void {
+  out[0] = c.rxBytes;
+  out[1] = c.txBytes;
+  out[2] = c.rxPackets;
+  out[3] = c.txPackets;
+  out[4] = c.rxErrs + c.txErrs;
+  out[5] = c.rxDrop + c.txDrop;
 }
+
+const TRACKED: readonly Tracked[] = ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'errors', 'drops'];
 
 /**
  * What moved through each interface since this process first saw it ("since start" in top and
  * on the page). Summed from deltas rather than `now - first`, so a counter reset (driver reload,
- * interface recreated under the same name) loses one interval, not the whole total.
+ * interface recreated under the same name) loses one interval, not the whole total. Runs every
+ * sample, watched or not, so it updates each interface's state in place.
  */
 export class SessionCounter {
   private readonly states = new Map<string, State>();
+  private readonly now = new Float64Array(TRACKED.length);
+  private round = 0;
 
   /** Feeds one round; interfaces absent from it are forgotten. */
   update(nowUnixMs: number, interfaces: ReadonlyArray<{ name: string; counters: InterfaceCounters }>): void {
-    const seen = new Set<string>();
+    const round = ++this.round;
+    const now = this.now;
     for (const { name, counters } of interfaces) {
-      seen.add(name);
-      const now = pick(counters);
       const s = this.states.get(name);
       if (s === undefined) {
-        this.states.set(name, { last: now, acc: { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, errors: 0, drops: 0, sinceUnixMs: nowUnixMs } });
+        const last = new Float64Array(TRACKED.length);
+        pick(counters, last);
+        this.states.set(name, { last, acc: { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, errors: 0, drops: 0, sinceUnixMs: nowUnixMs }, round });
         continue;
       }
-      for (const k of Object.keys(now) as Tracked[]) {
+      s.round = round;
+      pick(counters, now);
+      const { last, acc } = s;
+      for (let k = 0; k < TRACKED.length; k++) {
+        const v = now[k] as number;
+        const before = last[k] as number;
         // Gone down: the counter restarted from zero, so everything it shows is new.
-        s.acc[k] += now[k] >= s.last[k] ? now[k] - s.last[k] : now[k];
+        acc[TRACKED[k] as Tracked] += v >= before ? v - before : v;
+        last[k] = v;
       }
-      s.last = now;
     }
-    for (const name of this.states.keys()) if (!seen.has(name)) this.states.delete(name);
+    if (this.states.size > interfaces.length) {
+      for (const [name, s] of this.states) if (s.round !== round) this.states.delete(name);
+    }
   }
 
   get(name: string): SessionTotals | undefined {

@@ -4,7 +4,7 @@ import { monotonicToHrTime } from '@otel-netif/receiver-netif';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { NetifReceiver, NetifSample } from '@otel-netif/receiver-netif';
-import type { RateProcessor, RateSeries } from '@otel-netif/processor-rate';
+import type { RateProcessor, RateResult, RateSeries } from '@otel-netif/processor-rate';
 import type { Logger } from '../log.js';
 import type { SelfTelemetry } from '../telemetry/self-telemetry.js';
 
@@ -18,6 +18,8 @@ export interface PipelineSnapshot {
   scopeMetrics: ScopeMetrics[];
   /** Unfolded rates for local views. */
   rates: RateSeries[];
+  /** The same rates one call each, without building `rates` (an object per rate); absent on hand-made snapshots. */
+  forEachRate?: RateResult['forEachRate'];
   sampleDurationMs: number;
   /**
    * Set only on what forExport() gives while sampling fails: why. Its interface data is empty and
@@ -117,6 +119,7 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
         get rates() {
           return rates.series;
         },
+        forEachRate: rates.forEachRate,
         sampleDurationMs,
       };
       this.failed = undefined;

@@ -1,5 +1,5 @@
 import type { InterfaceCounters } from '@otel-netif/receiver-netif';
-import type { RateSeries } from '@otel-netif/processor-rate';
+import type { Attributes } from '@opentelemetry/api';
 import type { PipelineSnapshot } from './pipeline.js';
 
 /** Per second, over the last sampling interval. */
@@ -55,22 +55,44 @@ interface Collected {
   utilization: { rx?: number; tx?: number };
 }
 
-function collect(series: RateSeries[]): Map<string, Collected> {
+type RateSource = Pick<PipelineSnapshot, 'rates' | 'forEachRate'>;
+
+function forEachRate(snapshot: RateSource, fn: (metric: string, attributes: Attributes, value: number) => void): void {
+  // Through forEachRate when the snapshot has it: `rates` builds an object per rate to be read once.
+  if (snapshot.forEachRate) snapshot.forEachRate(fn);
+  else for (const s of snapshot.rates) fn(s.metric, s.attributes, s.value);
+}
+
+function collect(snapshot: RateSource): Map<string, Collected> {
   const byName = new Map<string, Collected>();
-  for (const s of series) {
-    const name = s.attributes[INTERFACE];
-    const dir = DIRECTIONS[String(s.attributes[DIRECTION])];
-    if (typeof name !== 'string' || dir === undefined) continue;
+  forEachRate(snapshot, (metric, attributes, value) => {
+    const name = attributes[INTERFACE];
+    const dir = DIRECTIONS[String(attributes[DIRECTION])];
+    if (typeof name !== 'string' || dir === undefined) return;
     let c = byName.get(name);
     if (!c) byName.set(name, (c = { rates: {}, utilization: {} }));
-    if (s.metric === UTILIZATION_METRIC) {
-      c.utilization[dir] = s.value;
-      continue;
+    if (metric === UTILIZATION_METRIC) {
+      c.utilization[dir] = value;
+      return;
     }
-    const field = FIELD_BY_METRIC.get(s.metric);
-    if (field) (c.rates[dir] ??= {})[field] = s.value;
-  }
+    const field = FIELD_BY_METRIC.get(metric);
+    if (field) (c.rates[dir] ??= {})[field] = value;
+  });
   return byName;
+}
+
+/**
+ * Calls `fn` with each interface's byte and packet rates per direction, as the history ring keeps
+ * them, without building views: what the live page records every sample, looked at or not.
+ */
+export function forEachTrafficRate(snapshot: RateSource, fn: (iface: string, field: 'rxBytes' | 'txBytes' | 'rxPackets' | 'txPackets', value: number) => void): void {
+  forEachRate(snapshot, (metric, attributes, value) => {
+    const name = attributes[INTERFACE];
+    const dir = DIRECTIONS[String(attributes[DIRECTION])];
+    if (typeof name !== 'string' || dir === undefined) return;
+    if (metric === RATE_METRICS.bytes) fn(name, dir === 'rx' ? 'rxBytes' : 'txBytes', value);
+    else if (metric === RATE_METRICS.packets) fn(name, dir === 'rx' ? 'rxPackets' : 'txPackets', value);
+  });
 }
 
 function complete(r: Partial<DirectionRates> | undefined): DirectionRates | undefined {
@@ -82,8 +104,8 @@ function complete(r: Partial<DirectionRates> | undefined): DirectionRates | unde
  * One row per interface of a snapshot, in the receiver's order: what console, snapshot and the
  * top view show. Rates come from the unfolded series, so top-N folding never hides an interface here.
  */
-export function interfaceViews(snapshot: Pick<PipelineSnapshot, 'sample' | 'rates'>): InterfaceView[] {
-  const collected = collect(snapshot.rates);
+export function interfaceViews(snapshot: Pick<PipelineSnapshot, 'sample' | 'rates' | 'forEachRate'>): InterfaceView[] {
+  const collected = collect(snapshot);
   return snapshot.sample.interfaces.map((i) => {
     const c = collected.get(i.name);
     const rx = complete(c?.rates.rx);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { LiveFeed } from '../../src/api/live.js';
 import { fakeSnapshot } from './fixtures.js';
 
@@ -73,5 +74,54 @@ describe('LiveFeed', () => {
     const back = feed.update(fakeSnapshot(3, 3000, [{ name: 'a' }, { name: 'veth9', counters: { rxBytes: 50 } }]));
     assert.equal(back.interfaces[1]?.sinceStart.rxBytes, 0);
     assert.equal(back.interfaces[1]?.sinceStart.since, new Date(3000).toISOString());
+  });
+});
+
+describe('LiveFeed when nobody is looking', () => {
+  /** A snapshot whose unfolded `rates` count their reads; forEachRate goes through the same data. */
+  function watched(seq: number, timeMs: number, bytes: number) {
+    const base = fakeSnapshot(seq, timeMs, [{ name: 'eth0', rx: { bytes, packets: 1 }, tx: { bytes: 0, packets: 0 } }, { name: 'idle0', rx: { bytes: 0, packets: 0 }, tx: { bytes: 0, packets: 0 } }]);
+    const counter = { reads: 0 };
+    const snapshot = {
+      seq: base.seq,
+      sample: base.sample,
+      get rates() {
+        counter.reads++;
+        return base.rates;
+      },
+      forEachRate(fn: (metric: string, attributes: import('@opentelemetry/api').Attributes, value: number) => void) {
+        for (const r of base.rates) fn(r.metric, r.attributes, r.value);
+      },
+    };
+    return { snapshot, counter };
+  }
+
+  it('records history and totals every sample, builds the API shape only when read, and never the unfolded rates', () => {
+    const pipeline = new EventEmitter() as EventEmitter & { latest(): undefined };
+    pipeline.latest = () => undefined;
+    const feed = new LiveFeed({ intervalMs: 1000, host: 'h', historySize: 10 }).attach(pipeline as never);
+    const counters: { reads: number }[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const { snapshot, counter } = watched(i, i * 1000, i * 100);
+      counters.push(counter);
+      pipeline.emit('snapshot', snapshot);
+    }
+    assert.equal(feed.history.size, 3);
+    assert.deepEqual(feed.history.last('eth0', 'rxBytes', 3), [100, 200, 300]);
+    assert.equal(feed.history.bytes, 10 * 8 + 10 * 32, 'one buffer: eth0 had traffic, idle0 none');
+    const live = feed.latest();
+    assert.equal(live?.seq, 3);
+    assert.equal(live?.interfaces.find((i) => i.name === 'eth0')?.rates.rxBytes, 300);
+    assert.equal(feed.latest(), live, 'built once per snapshot');
+    assert.deepEqual(counters.map((c) => c.reads), [0, 0, 0]);
+    feed.close();
+  });
+
+  it('builds the API shape for every sample while an update listener (SSE, top) is attached', () => {
+    const feed = new LiveFeed({ intervalMs: 1000, host: 'h' });
+    const seen: number[] = [];
+    feed.on('update', (s) => seen.push(s.interfaces[0]!.rates.rxBytes ?? -1));
+    for (let i = 1; i <= 3; i++) feed.update(watched(i, i * 1000, i * 10).snapshot);
+    assert.deepEqual(seen, [10, 20, 30]);
   });
 });

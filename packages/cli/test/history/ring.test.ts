@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { BYTES_PER_INTERFACE_SLOT, HistoryRing, type HistoryPoint } from '../../src/history/ring.js';
+import fc from 'fast-check';
+import { BYTES_PER_INTERFACE_SLOT, HISTORY_FIELDS, HistoryRing, type HistoryField, type HistoryPoint, type HistoryWindow } from '../../src/history/ring.js';
 
 const p = (rx: number | undefined, tx = 0): HistoryPoint => ({ rxBytes: rx, txBytes: tx, rxPackets: 1, txPackets: 2 });
-const round = (entries: [string, HistoryPoint][]): Map<string, HistoryPoint> => new Map(entries);
+const roundOf = (entries: [string, HistoryPoint][]): Map<string, HistoryPoint> => new Map(entries);
 
 describe('HistoryRing', () => {
   it('keeps at most `capacity` slots, dropping the oldest', () => {
     const ring = new HistoryRing(3);
-    for (let i = 1; i <= 5; i++) ring.push(i * 1000, round([['eth0', p(i * 10)]]));
+    for (let i = 1; i <= 5; i++) ring.push(i * 1000, roundOf([['eth0', p(i * 10)]]));
     assert.equal(ring.size, 3);
     const w = ring.window();
     assert.deepEqual(w.t, [3000, 4000, 5000]);
@@ -18,20 +19,20 @@ describe('HistoryRing', () => {
 
   it('forgets an interface the moment a round does not have it', () => {
     const ring = new HistoryRing(4);
-    ring.push(1000, round([['eth0', p(1)], ['veth1', p(2)]]));
-    ring.push(2000, round([['eth0', p(3)]]));
+    ring.push(1000, roundOf([['eth0', p(1)], ['veth1', p(2)]]));
+    ring.push(2000, roundOf([['eth0', p(3)]]));
     assert.deepEqual(ring.interfaceNames, ['eth0']);
     assert.equal(ring.window().interfaces.has('veth1'), false);
     // Coming back is a new series: the earlier values are not resurrected.
-    ring.push(3000, round([['eth0', p(4)], ['veth1', p(5)]]));
+    ring.push(3000, roundOf([['eth0', p(4)], ['veth1', p(5)]]));
     assert.deepEqual(ring.window().interfaces.get('veth1')?.rxBytes, [null, null, 5]);
   });
 
   it('reports unknown rates (first sample, not yet present) as null, and NaN from last()', () => {
     const ring = new HistoryRing(3);
-    ring.push(1000, round([['eth0', p(undefined)]]));
-    ring.push(2000, round([['eth0', p(Number.NaN)], ['eth1', p(7)]]));
-    ring.push(3000, round([['eth0', p(9)], ['eth1', p(8)]]));
+    ring.push(1000, roundOf([['eth0', p(undefined)]]));
+    ring.push(2000, roundOf([['eth0', p(Number.NaN)], ['eth1', p(7)]]));
+    ring.push(3000, roundOf([['eth0', p(9)], ['eth1', p(8)]]));
     assert.deepEqual(ring.window().interfaces.get('eth0')?.rxBytes, [null, null, 9]);
     assert.deepEqual(ring.window().interfaces.get('eth1')?.rxBytes, [null, 7, 8]);
     assert.deepEqual(ring.last('eth1', 'rxBytes', 3), [Number.NaN, 7, 8]);
@@ -40,7 +41,7 @@ describe('HistoryRing', () => {
 
   it('selects a window by time, oldest first, across the wrap-around', () => {
     const ring = new HistoryRing(4);
-    for (let i = 1; i <= 6; i++) ring.push(i * 1000, round([['a', p(i)]]));
+    for (let i = 1; i <= 6; i++) ring.push(i * 1000, roundOf([['a', p(i)]]));
     const w = ring.window(4500);
     assert.deepEqual(w.t, [5000, 6000]);
     assert.deepEqual(w.interfaces.get('a'), { rxBytes: [5, 6], txBytes: [0, 0], rxPackets: [1, 1], txPackets: [2, 2] });
@@ -50,7 +51,7 @@ describe('HistoryRing', () => {
   it('costs 32 bytes per interface per slot, plus 8 per slot for the time', () => {
     assert.equal(BYTES_PER_INTERFACE_SLOT, 32);
     const ring = new HistoryRing(720);
-    ring.push(1, round([['a', p(1)], ['b', p(1)]]));
+    ring.push(1, roundOf([['a', p(1)], ['b', p(1)]]));
     assert.equal(ring.bytes, 720 * 8 + 2 * 720 * 32);
   });
 
@@ -63,5 +64,76 @@ describe('HistoryRing', () => {
     const ring = new HistoryRing(2);
     assert.equal(ring.latestTime(), undefined);
     assert.deepEqual(ring.window(), { t: [], interfaces: new Map() });
+  });
+});
+
+describe('HistoryRing buffers only interfaces with traffic', () => {
+  /** The ring as it was: a buffer per interface from its first round. */
+  class EagerRing {
+    private readonly rows: { t: number; points: Map<string, HistoryPoint> }[] = [];
+    private readonly born = new Map<string, number>();
+    private pushes = 0;
+    constructor(private readonly capacity: number) {}
+    push(t: number, points: ReadonlyMap<string, HistoryPoint>): void {
+      for (const name of [...this.born.keys()]) if (!points.has(name)) this.born.delete(name);
+      for (const name of points.keys()) if (!this.born.has(name)) this.born.set(name, this.pushes);
+      this.rows.push({ t, points: new Map(points) });
+      if (this.rows.length > this.capacity) this.rows.shift();
+      this.pushes++;
+    }
+    window(): HistoryWindow {
+      const interfaces = new Map<string, Record<HistoryField, (number | null)[]>>();
+      const first = this.pushes - this.rows.length;
+      for (const [name, born] of this.born) {
+        const cols = { rxBytes: [], txBytes: [], rxPackets: [], txPackets: [] } as Record<HistoryField, (number | null)[]>;
+        this.rows.forEach((row, k) => {
+          for (const f of HISTORY_FIELDS) {
+            const v = first + k >= born ? row.points.get(name)?.[f] : undefined;
+            cols[f].push(v === undefined || !Number.isFinite(v) ? null : v);
+          }
+        });
+        interfaces.set(name, cols);
+      }
+      return { t: this.rows.map((r) => r.t), interfaces };
+    }
+  }
+
+  const value = fc.oneof(fc.constant(undefined), fc.constant(0), fc.constant(0), fc.double({ min: 0, max: 1e9, noNaN: true }));
+  const point = fc.record({ rxBytes: value, txBytes: value, rxPackets: value, txPackets: value });
+  const idle = fc.oneof(fc.constant({ rxBytes: undefined, txBytes: undefined, rxPackets: undefined, txPackets: undefined }), fc.constant({ rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 }));
+  const roundArb = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(point, idle, idle, idle));
+
+  it('answers exactly as a buffer per interface would, through churn and wrap-around', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(roundArb, { maxLength: 20 }), (capacity, rounds) => {
+        const ring = new HistoryRing(capacity);
+        const eager = new EagerRing(capacity);
+        rounds.forEach((r, i) => {
+          const points = new Map(Object.entries(r) as [string, HistoryPoint][]);
+          ring.push(i * 1000, points);
+          eager.push(i * 1000, points);
+          assert.deepStrictEqual(ring.window(), eager.window());
+          for (const name of points.keys()) {
+            for (const f of HISTORY_FIELDS) {
+              const want = eager.window().interfaces.get(name)![f].map((v) => (v === null ? NaN : v));
+              assert.deepStrictEqual(ring.last(name, f, capacity), want);
+            }
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('allocates nothing for 1000 idle interfaces', () => {
+    const ring = new HistoryRing(720);
+    const points = new Map<string, HistoryPoint>();
+    for (let i = 0; i < 1000; i++) points.set(`veth${i}`, { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 });
+    for (let r = 0; r < 10; r++) ring.push(r, points);
+    assert.equal(ring.bytes, 720 * 8, 'only the slot times');
+    points.set('veth7', { rxBytes: 5, txBytes: 0, rxPackets: 1, txPackets: 0 });
+    ring.push(10, points);
+    assert.equal(ring.bytes, 720 * 8 + 720 * BYTES_PER_INTERFACE_SLOT);
+    assert.deepEqual(ring.last('veth7', 'rxBytes', 3), [0, 0, 5]);
   });
 });
