@@ -31,8 +31,12 @@ const INTERVAL_MS = 5000;
 const TOP_N = 10;
 
 let clock = 0;
+/** Every receiver made here, closed at the end (they keep sysfs files open). */
+const receivers: NetifReceiver[] = [];
+
 function pipeline(metadataRefreshMs: number) {
   const receiver = new NetifReceiver({ rootPath: root, include: [], exclude: [], metadataRefreshMs }, { now: () => clock });
+  receivers.push(receiver);
   const processor = new RateProcessor({ topN: TOP_N, maxBandwidthBytesPerSecond: 0 });
   return () => {
     clock += INTERVAL_MS;
@@ -93,6 +97,7 @@ const parse = time(() => parser.parse((flip = !flip) ? changed : bytes), budgetM
 // /metrics for each new snapshot, on the agent's default pipeline (no top-N).
 const agent = (() => {
   const receiver = new NetifReceiver({ rootPath: root, include: [], exclude: [], metadataRefreshMs: 0 }, { now: () => clock });
+  receivers.push(receiver);
   const processor = new RateProcessor({ topN: 0, maxBandwidthBytesPerSecond: 0 });
   return () => {
     clock += INTERVAL_MS;
@@ -121,6 +126,8 @@ if (values.profile) {
   session.disconnect();
   writeFileSync(values.profile, JSON.stringify(profile));
 }
+
+for (const r of receivers) r.close();
 
 process.stdout.write(
   `${JSON.stringify({

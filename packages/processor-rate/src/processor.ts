@@ -127,8 +127,11 @@ export class RateProcessor {
       get series(): RateSeries[] {
         return (series ??= unfoldedSeries(all));
       },
-      forEachRate(fn) {
-        for (const { metric, rates, from, to } of all) for (let i = from; i < to; i++) fn(metric, rates.attributes[i] as Attributes, rates.values[i] as number);
+      forEachRate(fn, metrics) {
+        for (const { metric, rates, from, to } of all) {
+          if (metrics !== undefined && !metrics.has(metric)) continue;
+          for (let i = from; i < to; i++) fn(metric, rates.attributes[i] as Attributes, rates.values[i] as number);
+        }
       },
     };
   }

@@ -21,6 +21,9 @@ export interface RateResult {
   scopeMetrics: ScopeMetrics;
   /** Every rate and utilization computed this round, unfolded. */
   series: RateSeries[];
-  /** The same as `series`, one call per rate in the same order, without an object per rate. */
-  forEachRate(fn: (metric: string, attributes: Attributes, value: number) => void): void;
+  /**
+   * The same as `series`, one call per rate in the same order, without an object per rate;
+   * `metrics`: only the rates of these gauges.
+   */
+  forEachRate(fn: (metric: string, attributes: Attributes, value: number) => void, metrics?: ReadonlySet<string>): void;
 }

@@ -57,11 +57,14 @@ interface Collected {
 
 type RateSource = Pick<PipelineSnapshot, 'rates' | 'forEachRate'>;
 
-function forEachRate(snapshot: RateSource, fn: (metric: string, attributes: Attributes, value: number) => void): void {
+function forEachRate(snapshot: RateSource, fn: (metric: string, attributes: Attributes, value: number) => void, metrics?: ReadonlySet<string>): void {
   // Through forEachRate when the snapshot has it: `rates` builds an object per rate to be read once.
-  if (snapshot.forEachRate) snapshot.forEachRate(fn);
-  else for (const s of snapshot.rates) fn(s.metric, s.attributes, s.value);
+  if (snapshot.forEachRate) snapshot.forEachRate(fn, metrics);
+  else for (const s of snapshot.rates) if (metrics === undefined || metrics.has(s.metric)) fn(s.metric, s.attributes, s.value);
 }
+
+/** The gauges the history keeps. */
+const TRAFFIC_METRICS: ReadonlySet<string> = new Set([RATE_METRICS.bytes, RATE_METRICS.packets]);
 
 function collect(snapshot: RateSource): Map<string, Collected> {
   const byName = new Map<string, Collected>();
@@ -92,7 +95,7 @@ export function forEachTrafficRate(snapshot: RateSource, fn: (iface: string, fie
     if (typeof name !== 'string' || dir === undefined) return;
     if (metric === RATE_METRICS.bytes) fn(name, dir === 'rx' ? 'rxBytes' : 'txBytes', value);
     else if (metric === RATE_METRICS.packets) fn(name, dir === 'rx' ? 'rxPackets' : 'txPackets', value);
-  });
+  }, TRAFFIC_METRICS);
 }
 
 function complete(r: Partial<DirectionRates> | undefined): DirectionRates | undefined {

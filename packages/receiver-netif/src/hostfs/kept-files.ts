@@ -44,11 +44,21 @@ export function onSysfs(dir: string): boolean {
  * fail (ENODEV): they are closed and the next read opens the new one.
  */
 export class KeptFiles {
+  /**
+   * Files kept open by every KeptFiles of the process: the budget is the process's, since the
+   * descriptor limit is (several receivers in one process, as the bench runs, share it).
+   */
+  private static inProcess = 0;
   /** Interface → attribute → fd. */
   private readonly fds = new Map<string, Map<string, number>>();
   private count = 0;
 
   constructor(private readonly budget: number) {}
+
+  /** Files kept open by all KeptFiles of this process. */
+  static get keptInProcess(): number {
+    return KeptFiles.inProcess;
+  }
 
   get size(): number {
     return this.count;
@@ -70,7 +80,7 @@ export class KeptFiles {
     let keep = false;
     try {
       const n = readSync(fd, buffer, 0, buffer.length, 0);
-      keep = this.count < this.budget;
+      keep = KeptFiles.inProcess < this.budget;
       return n;
     } finally {
       if (keep) {
@@ -78,6 +88,7 @@ export class KeptFiles {
         if (f === undefined) this.fds.set(iface, (f = new Map()));
         f.set(attr, fd);
         this.count++;
+        KeptFiles.inProcess++;
       } else {
         closeSync(fd);
       }
@@ -91,6 +102,7 @@ export class KeptFiles {
     this.fds.delete(iface);
     for (const fd of files.values()) {
       this.count--;
+      KeptFiles.inProcess--;
       try {
         closeSync(fd);
       } catch {

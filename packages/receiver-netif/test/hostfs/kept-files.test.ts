@@ -28,6 +28,11 @@ describe('sysfs files kept open for link refreshes', () => {
         assert.equal(buf.toString('utf8', 0, n), 'up\n');
       }
       assert.equal(kept.size, 2);
+      // The budget is the process's: another KeptFiles keeps nothing more while this one holds it.
+      const other = new KeptFiles(2);
+      other.read('c', 'operstate', `${root.path}/sys/class/net/c/operstate`, buf);
+      assert.equal(other.size, 0);
+      assert.equal(KeptFiles.keptInProcess, 2);
       kept.closeInterface('a');
       assert.equal(kept.size, 1);
       kept.closeAll();
