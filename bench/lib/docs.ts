@@ -2,6 +2,8 @@ import { evaluateGoals, goalMark } from './goals.js';
 import { renderBreakdown, renderProfiles, renderRatioTable, renderTables, ratioSentences } from './report.js';
 import { formatMs } from './format.js';
 import type { BenchResults } from './results.js';
+import { AGENT } from './targets.js';
+import { agentShebang } from '../../test-support/shebang.js';
 
 /** docs/benchmarks.md, entirely generated so the numbers in it always come from one run. */
 function notes(r: BenchResults): string {
@@ -68,7 +70,8 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   namespace's \`/proc/net/dev\` and a remounted \`/sys/class/net\`. The namespace is deleted at the
   end, on failure and on SIGINT. Taps are up with no reader attached (no carrier), like idle pod veths.
 - **Servers**, restarted for every N and all running while each is scraped in turn:
-  otel-netif (\`--interval 5s\`), node_exporter \`--collector.disable-defaults --collector.netdev\`,
+  otel-netif (\`--interval 5s\`, started as \`otel-netif\` starts it: with the node flags and
+  environment of \`bin.js\`'s shebang, \`${shebangLine()}\`), node_exporter \`--collector.disable-defaults --collector.netdev\`,
   node_exporter with \`--collector.netclass\` too, and @opentelemetry/host-metrics (network group
   only) on an SDK MeterProvider, collected on each GET by \`bench/peers/host-metrics-server.mjs\`.
   node_exporter runs with its defaults otherwise (netdev over netlink, \`lo\` excluded).
@@ -94,7 +97,15 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   \`bench/floor/read-proc-net-dev.c\` (cc -O2) reading the same \`/proc/net/dev\` in the same
   namespace: open, read to EOF, close.
 - **Steady CPU** runs otel-netif at its default interval for a window at 100 interfaces with a
-  scrape every 15 s. **Spawns** are counted with \`strace -f -e trace=process\` attached for a few samples.
+  scrape every 15 s, after 150 s of warm-up: at one sample per 5 s, V8 takes a couple of minutes
+  to compile the sampling path optimized (measured here: 2.7-3.8 ms/s of CPU after 15 s, under
+  1 ms/s after 150 s); a DaemonSet runs for days. **Spawns** are counted with \`strace -f -e trace=process\` attached for a few samples.
 - The bench never fails CI: it is not part of \`npm test\` and asserts nothing about time.
 `;
+}
+
+/** What bin.js's shebang runs, as the bench starts the agent with it. */
+function shebangLine(): string {
+  const { env, nodeFlags } = agentShebang(AGENT);
+  return [...env, 'node', ...nodeFlags].join(' ');
 }
