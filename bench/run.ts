@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       Object.assign(size.targets, await measureTargets(client, ls, budget, args.gzip, log));
 
       const straceMs = env.mode === 'netns' && n === STEADY_N ? 4000 : undefined;
-      const cyc = await runCycle(env, client, { n, windowMs: budget.cycleWindowMs, gzip: args.gzip, ...(straceMs ? { straceMs } : {}) });
+      const cyc = await runCycle(env, client, { n, windowMs: budget.cycleWindowMs, warmupMs: budget.cycleWarmupMs, gzip: args.gzip, ...(straceMs ? { straceMs } : {}) });
       if (cyc.cycle) size.cycle = cyc.cycle;
       if (cyc.spawns) results.spawns = cyc.spawns;
       if (cyc.error) log(`  cycle FAILED: ${cyc.error}`);
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
         // A separate run: profiling costs CPU, so the measured cycle above must not be profiled.
         const profileDir = join(TMP, `agent-${n}`);
         rmSync(profileDir, { recursive: true, force: true });
-        const prof = await runCycle(env, client, { n, windowMs: budget.cycleWindowMs, gzip: args.gzip, profileDir });
+        const prof = await runCycle(env, client, { n, windowMs: budget.cycleWindowMs, warmupMs: budget.cycleWarmupMs, gzip: args.gzip, profileDir });
         const p = summariseProfileDir(profileDir, prof.profileSkipMs ?? 0);
         if (p) profiles[`otel-netif agent, 1 s interval + fresh scrapes, N=${n}`] = p;
       }

@@ -87,7 +87,8 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   in the whole cycle's CPU, and the "where the time goes" table times them in-process. The
   first scrape after each new sample is the **fresh scrape**: a second
   otel-netif at \`--interval 1s\`, scraped once per interval half-way between samples, from its
-  second sample on. Its total CPU over the window ÷ samples is the **whole cycle** (sample +
+  second sample on, after 30 s of such cycles (so V8 has optimized the path; the quick run skips
+  this warm-up). Its total CPU over the window ÷ samples is the **whole cycle** (sample +
   encode + gzip + idle timers and GC). The goals are judged on the fresh numbers.
 - **One sample** is NetifReceiver.sample() + toScopeMetrics() + RateProcessor.process() with
   top-10, the built packages, in a tight loop in a process inside the namespace
