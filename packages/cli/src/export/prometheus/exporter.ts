@@ -83,6 +83,8 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
     const exposition = cache.get(snapshot);
     const gzip = acceptsGzip(req.headers['accept-encoding']);
     const body = gzip ? await cache.gzipped(exposition) : exposition.body;
+    // The socket may still be sending the body after end(): keep its memory until the response is done.
+    res.once('close', cache.hold(body));
     res.writeHead(200, {
       'Content-Type': PROMETHEUS_CONTENT_TYPE,
       'Content-Length': body.length,

@@ -3,6 +3,7 @@ import { constants, gzip } from 'node:zlib';
 import type { PipelineSnapshot } from '../../pipeline/pipeline.js';
 import { encodeExposition } from './encode.js';
 import type { EncodeOptions } from './encode.js';
+import { BodyPool } from './body-pool.js';
 import { ExpositionWriter } from './writer.js';
 
 const gzipAsync = promisify(gzip);
@@ -38,6 +39,7 @@ export interface Exposition {
  */
 export class ExpositionCache {
   private current: Exposition | undefined;
+  private readonly pool = new BodyPool();
   private readonly writer: ExpositionWriter | undefined;
   /** performance.now() of the last few scrapes, oldest first, and whether the last asked for gzip. */
   private readonly scrapes: number[] = [];
@@ -51,7 +53,21 @@ export class ExpositionCache {
     private readonly now: () => number = () => performance.now(),
   ) {
     // A replaced encoder (tests count calls through it) is called as before, once per snapshot.
-    this.writer = encode === encodeExposition ? new ExpositionWriter() : undefined;
+    this.writer = encode === encodeExposition ? new ExpositionWriter(this.pool) : undefined;
+  }
+
+  /**
+   * Holds `body`'s memory until `done` runs: a response being written still reads it after the
+   * handler returns, and without a lease the next encode could write into it.
+   */
+  hold(body: Buffer): () => void {
+    this.pool.lease(body);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pool.release(body);
+    };
   }
 
   /** The exposition for a scrape of `snapshot`. */
@@ -107,6 +123,9 @@ export class ExpositionCache {
       const body = this.writer
         ? this.writer.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions)
         : Buffer.from(this.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions), 'utf8');
+      // The cache's own lease on the current body; the body it replaces loses it.
+      this.pool.lease(body);
+      if (this.current) this.pool.release(this.current.body);
       this.current = { seq: snapshot.seq, body };
     }
     return this.current;
@@ -114,7 +133,8 @@ export class ExpositionCache {
 
   private compress(exposition: Exposition): Promise<Buffer> {
     if (!exposition.gzipped) {
-      const p = gzipAsync(exposition.body, GZIP_OPTIONS);
+      const done = this.hold(exposition.body);
+      const p = gzipAsync(exposition.body, GZIP_OPTIONS).finally(done);
       exposition.gzipped = p;
       // A failed compression is not cached: the next scrape tries again.
       p.catch(() => {

@@ -5,6 +5,7 @@ import { pointColumns, pointCount } from '@otel-netif/metadata';
 import type { EncodeOptions, PromType } from './encode.js';
 import { cachedLabelPairs, familyHeader, familyOf, targetInfo } from './encode.js';
 import { formatSampleValue } from './text-format.js';
+import type { BodyPool } from './body-pool.js';
 
 /** What an encode wrote for one metric of a family: per point, its series, value and where its line went. */
 interface Slot {
@@ -98,10 +99,16 @@ export class ExpositionWriter {
   private resource: Resource | undefined;
   private target: Buffer = Buffer.alloc(0);
 
+  /**
+   * `pool`: take output memory from it, and hold a lease on the last body (which the next encode
+   * copies from) until then. Without one, every body is new memory and never written again.
+   */
+  constructor(private readonly pool?: BodyPool) {}
+
   encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}): Buffer {
     const plan = this.plan(scopeMetrics, opts.onSkip);
     const previous = this.previous;
-    this.buf = Buffer.allocUnsafe(Math.max(4096, Math.ceil(previous.length * 1.0625) + 4096));
+    this.buf = this.alloc(Math.max(4096, Math.ceil(previous.length * 1.0625) + 4096));
     this.off = 0;
     this.runEnd = this.runStart = 0;
     if (resource !== this.resource || this.target.length === 0) {
@@ -131,7 +138,10 @@ export class ExpositionWriter {
     const live = new Set(written.map(([state]) => state));
     for (const [name, state] of this.families) if (!live.has(state)) this.families.delete(name);
     // Sized from the previous body, so usually a few percent too big; far too big only after a shrink.
-    const body = this.off < this.buf.length * 0.75 ? Buffer.from(this.buf.subarray(0, this.off)) : this.buf.subarray(0, this.off);
+    // Pooled memory is reused as it is; otherwise a body far smaller than its buffer is copied out.
+    const body = this.pool === undefined && this.off < this.buf.length * 0.75 ? Buffer.from(this.buf.subarray(0, this.off)) : this.buf.subarray(0, this.off);
+    // The new body's lease (taken with its memory) now stands for `previous`.
+    this.pool?.release(previous);
     this.previous = body;
     this.buf = Buffer.alloc(0);
     return body;
@@ -212,6 +222,10 @@ export class ExpositionWriter {
     return slot;
   }
 
+  private alloc(size: number): Buffer {
+    return this.pool ? this.pool.take(size) : Buffer.allocUnsafe(size);
+  }
+
   /** Queues previous[start, end) for copying, joined with the pending run when it follows it. */
   private copyLine(start: number, end: number): void {
     if (this.runEnd !== this.runStart && this.runEnd === start) {
@@ -238,8 +252,9 @@ export class ExpositionWriter {
 
   private ensure(more: number): void {
     if (this.off + more <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + more + 4096));
+    const bigger = this.alloc(Math.max(this.buf.length * 2, this.off + more + 4096));
     this.buf.copy(bigger, 0, 0, this.off);
+    this.pool?.release(this.buf);
     this.buf = bigger;
   }
 

@@ -1,0 +1,53 @@
+/**
+ * Memory for encoded /metrics bodies, reused once nothing holds it. Each sample's body is megabytes
+ * at thousands of interfaces (8.3 MB at 4000), and a fresh one per encode left dead ones to V8's
+ * next full collection, which external memory triggers only after some 64 MB: that was most of the
+ * agent's memory at 4000 interfaces. Whoever keeps or sends a body holds a lease on it (the writer
+ * for the lines it copies next time, the cache while it is current, gzip while it reads, each
+ * response until its socket is done with it); the memory is handed out again only when none is left.
+ */
+export class BodyPool {
+  /** Leases on each piece of memory handed out, by its ArrayBuffer (views share it). */
+  private readonly leases = new Map<ArrayBufferLike, number>();
+  private readonly free: Buffer[] = [];
+
+  /** `keepFree`: pieces kept for reuse; more are left to the garbage collector. */
+  constructor(private readonly keepFree = 2) {}
+
+  /** At least `size` bytes, with one lease held by the caller. */
+  take(size: number): Buffer {
+    // The smallest piece that fits (the list is largest first).
+    const i = this.free.findLastIndex((b) => b.length >= size);
+    // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool.
+    const buf = i === -1 ? Buffer.allocUnsafeSlow(size) : (this.free.splice(i, 1)[0] as Buffer);
+    this.leases.set(buf.buffer, 1);
+    return buf;
+  }
+
+  /** One more holder of `b`'s memory; nothing for memory the pool did not hand out. */
+  lease(b: Uint8Array): void {
+    const n = this.leases.get(b.buffer);
+    if (n !== undefined) this.leases.set(b.buffer, n + 1);
+  }
+
+  /** One holder fewer; with none left, the memory can be handed out again. */
+  release(b: Uint8Array): void {
+    const n = this.leases.get(b.buffer);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.leases.set(b.buffer, n - 1);
+      return;
+    }
+    this.leases.delete(b.buffer);
+    // The largest pieces are the ones worth keeping: an encode that grew its buffer step by step
+    // released every smaller one on the way.
+    this.free.push(Buffer.from(b.buffer, 0, b.buffer.byteLength));
+    this.free.sort((x, y) => y.length - x.length);
+    this.free.length = Math.min(this.free.length, this.keepFree);
+  }
+
+  /** Pieces handed out and not yet released (tests). */
+  get leased(): number {
+    return this.leases.size;
+  }
+}
