@@ -11,13 +11,15 @@ export class BodyPool {
   private readonly leases = new Map<ArrayBufferLike, number>();
   private readonly free: Buffer[] = [];
 
-  /** `keepFree`: pieces kept for reuse; more are left to the garbage collector. */
-  constructor(private readonly keepFree = 2) {}
+  /**
+   * `keepFree`: pieces kept for reuse; more are left to the garbage collector. One is enough for the
+   * usual cycle: the next body is written into the memory of the one before the current.
+   */
+  constructor(private readonly keepFree = 1) {}
 
   /** At least `size` bytes, with one lease held by the caller. */
   take(size: number): Buffer {
-    // The smallest piece that fits (the list is largest first).
-    const i = this.free.findLastIndex((b) => b.length >= size);
+    const i = this.free.findIndex((b) => b.length >= size);
     // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool.
     const buf = i === -1 ? Buffer.allocUnsafeSlow(size) : (this.free.splice(i, 1)[0] as Buffer);
     this.leases.set(buf.buffer, 1);
@@ -39,11 +41,10 @@ export class BodyPool {
       return;
     }
     this.leases.delete(b.buffer);
-    // The largest pieces are the ones worth keeping: an encode that grew its buffer step by step
-    // released every smaller one on the way.
+    // The most recently released are kept: they are the size bodies are now (an encode that grew
+    // its buffer step by step released every smaller one on the way, and those go first).
     this.free.push(Buffer.from(b.buffer, 0, b.buffer.byteLength));
-    this.free.sort((x, y) => y.length - x.length);
-    this.free.length = Math.min(this.free.length, this.keepFree);
+    if (this.free.length > this.keepFree) this.free.shift();
   }
 
   /** Pieces handed out and not yet released (tests). */
