@@ -5,7 +5,7 @@ import { HostFs } from './hostfs/host-fs.js';
 import { packagePlan } from './metrics-plan.js';
 import type { MetricsPlan } from './metrics-plan.js';
 import { ProcNetDevParser } from './parse/proc-net-dev.js';
-import { LINK_ATTRIBUTES, parseLinkInfo } from './parse/sysfs.js';
+import { parseLinkInfo } from './parse/sysfs.js';
 import type { LinkAttribute } from './parse/sysfs.js';
 import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
 import type { InterfaceAttributes } from './scope-metrics.js';
@@ -130,8 +130,9 @@ export class NetifReceiver {
       // a new start time tells the backend not to compute a negative rate across it.
       if (decreased(t.counters, counters)) {
         t.startTime = time;
-        // Maybe a new link under the same name: its sysfs files are new too.
+        // Maybe a new link under the same name: read afresh, all of it (another mtu, its own files).
         this.fs.forgetLink(name);
+        this.setLink(t, this.readLink(name, problems, undefined), generation);
       }
       t.counters = counters;
       t.seen = generation;
@@ -230,25 +231,34 @@ export class NetifReceiver {
    * Reads an interface's link metadata. With `previous` (a refresh), speed and mtu are taken from it
    * rather than read: they change on renegotiation or reconfiguration, not from one sample to the
    * next, while operstate and carrier are what a refresh is for (their files stay open, see HostFs).
+   * They are read after all when operstate or carrier changed (a link coming up negotiates its
+   * speed), or when a kept file was found dead (the link deleted, maybe re-created with another mtu).
    */
   private readLink(name: string, problems: string[], previous: LinkInfo | undefined): LinkInfo {
     const raw: Partial<Record<LinkAttribute, string | undefined>> = {};
-    for (const attr of LINK_ATTRIBUTES) {
-      const often = attr === 'operstate' || attr === 'carrier';
-      if (previous !== undefined && !often) continue;
-      try {
-        raw[attr] = this.fs.readLinkAttribute(name, attr, often);
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        problems.push(`cannot read ${this.fs.linkAttributePath(name, attr)} (${typeof code === 'string' ? code : String(err)}) — ${attr} left out`);
-      }
-    }
+    const lost = this.fs.keptFilesLost;
+    raw.operstate = this.readAttribute(name, 'operstate', true, problems);
+    raw.carrier = this.readAttribute(name, 'carrier', true, problems);
     const link = parseLinkInfo(raw);
-    if (previous !== undefined) {
+    if (previous !== undefined && this.fs.keptFilesLost === lost && link.operstate === previous.operstate && link.carrier === previous.carrier) {
       if (previous.speedBytesPerSecond !== undefined) link.speedBytesPerSecond = previous.speedBytesPerSecond;
       if (previous.mtu !== undefined) link.mtu = previous.mtu;
+      return link;
     }
-    return link;
+    raw.speed = this.readAttribute(name, 'speed', false, problems);
+    raw.mtu = this.readAttribute(name, 'mtu', false, problems);
+    return parseLinkInfo(raw);
+  }
+
+  /** One sysfs attribute's text; undefined when absent, or unreadable (reported in problems). */
+  private readAttribute(name: string, attr: LinkAttribute, keepOpen: boolean, problems: string[]): string | undefined {
+    try {
+      return this.fs.readLinkAttribute(name, attr, keepOpen);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      problems.push(`cannot read ${this.fs.linkAttributePath(name, attr)} (${typeof code === 'string' ? code : String(err)}) — ${attr} left out`);
+      return undefined;
+    }
   }
 
   /**
@@ -279,20 +289,30 @@ export class NetifReceiver {
     }
     for (const t of batch) {
       const full = ++t.refreshes % SLOW_REFRESH_EVERY === 0;
-      const link = this.readLink(t.name, problems, full ? undefined : t.link);
-      // Replaced only when something changed: an unchanged link keeps the sample objects it is in.
-      if (!sameLink(link, t.link)) t.link = link;
-      t.linkRead = generation;
-      this.tracked.delete(t.name);
-      this.tracked.set(t.name, t);
+      // A link renamed or moved to another namespace takes its open files along, and reads through
+      // them still succeed; when another link takes its name within one sample without its counters
+      // going down, nothing here can tell. Reopening at each full read bounds how long the old
+      // link's state is reported under the name to SLOW_REFRESH_EVERY refreshes.
+      if (full) this.fs.forgetLink(t.name);
+      this.setLink(t, this.readLink(t.name, problems, full ? undefined : t.link), generation);
     }
+  }
+
+  /** Records a read of t's link, moving t to the end of the refresh order. */
+  private setLink(t: Tracked, link: LinkInfo, generation: number): void {
+    // Replaced only when something changed: an unchanged link keeps the sample objects it is in.
+    if (!sameLink(link, t.link)) t.link = link;
+    t.linkRead = generation;
+    this.tracked.delete(t.name);
+    this.tracked.set(t.name, t);
   }
 }
 
 /**
- * Every how many refreshes of an interface its speed and mtu are re-read too: with the default 30 s
- * refresh, every 5 minutes. They change on renegotiation or reconfiguration, and reading them cost
- * two of the four file opens of every refresh.
+ * Every how many refreshes of an interface its speed and mtu are re-read too, and its kept files
+ * reopened: with the default 30 s refresh, every 5 minutes. Speed and mtu change on renegotiation or
+ * reconfiguration, and reading them cost two of the four file opens of every refresh; the reopen
+ * bounds how long kept files that followed a renamed link are read (see refreshSomeLinks).
  */
 export const SLOW_REFRESH_EVERY = 10;
 

@@ -131,8 +131,8 @@ describe('NetifReceiver', () => {
       root.writeLink('eth0', { operstate: 'down', mtu: '9000' });
       const s2 = r.sample();
       assert.equal(JSON.stringify(s1), before);
-      // operstate on every refresh; mtu only on every SLOW_REFRESH_EVERY-th (next test).
-      assert.deepEqual(s2.interfaces[0]!.link, { operstate: 'down', mtu: 1500 });
+      // Counters went down: maybe another link under the name, so all of it is read again.
+      assert.deepEqual(s2.interfaces[0]!.link, { operstate: 'down', mtu: 9000 });
     });
 
     it('re-reads operstate and carrier on every refresh, speed and mtu on every SLOW_REFRESH_EVERY-th', () => {
@@ -141,20 +141,37 @@ describe('NetifReceiver', () => {
       const r = receiver({ metadataRefreshMs: 1000 });
       r.sample();
       fs.linkReads.length = 0;
-      root.writeLink('eth0', { operstate: 'down', carrier: '0', speed: '100', mtu: '9000' });
+      root.writeLink('eth0', { speed: '100', mtu: '9000' });
       const links: unknown[] = [];
       for (let i = 1; i <= SLOW_REFRESH_EVERY; i++) {
         clock.advance(1000);
         links.push(r.sample().interfaces[0]!.link);
       }
-      assert.deepEqual(links[0], { operstate: 'down', carrier: false, speedBytesPerSecond: 125_000_000, mtu: 1500 });
+      assert.deepEqual(links[0], { operstate: 'up', carrier: true, speedBytesPerSecond: 125_000_000, mtu: 1500 });
       assert.deepEqual(links[SLOW_REFRESH_EVERY - 2], links[0]);
-      assert.deepEqual(links[SLOW_REFRESH_EVERY - 1], { operstate: 'down', carrier: false, speedBytesPerSecond: 12_500_000, mtu: 9000 });
+      assert.deepEqual(links[SLOW_REFRESH_EVERY - 1], { operstate: 'up', carrier: true, speedBytesPerSecond: 12_500_000, mtu: 9000 });
       const reads = (attr: string) => fs.linkReads.filter((x) => x === `eth0/${attr}`).length;
       assert.equal(reads('operstate'), SLOW_REFRESH_EVERY);
       assert.equal(reads('carrier'), SLOW_REFRESH_EVERY);
       assert.equal(reads('mtu'), 1);
       assert.equal(reads('speed'), 1);
+    });
+
+    it('re-reads speed and mtu at once when operstate or carrier changed: a link coming up negotiates its speed', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
+      root.writeLink('eth0', { operstate: 'down', carrier: '0', mtu: '1500' });
+      const r = receiver({ metadataRefreshMs: 1000 });
+      assert.deepEqual(r.sample().interfaces[0]!.link, { operstate: 'down', carrier: false, mtu: 1500 });
+      root.writeLink('eth0', { carrier: '1', speed: '10000' });
+      clock.advance(1000);
+      assert.deepEqual(r.sample().interfaces[0]!.link, { operstate: 'down', carrier: true, speedBytesPerSecond: 1_250_000_000, mtu: 1500 });
+      root.writeLink('eth0', { operstate: 'up', mtu: '9000' });
+      clock.advance(1000);
+      assert.deepEqual(r.sample().interfaces[0]!.link, { operstate: 'up', carrier: true, speedBytesPerSecond: 1_250_000_000, mtu: 9000 });
+      fs.linkReads.length = 0;
+      clock.advance(1000);
+      r.sample();
+      assert.deepEqual(fs.linkReads, ['eth0/operstate', 'eth0/carrier'], 'no change: speed and mtu stay as read');
     });
   });
 
@@ -214,6 +231,22 @@ describe('NetifReceiver', () => {
       clock.advance(100);
       r.sample();
       assert.deepEqual(fs.takeInterfacesRead(), ['eth0'], 'the cycle starts over');
+    });
+
+    it('reads all of a link whose counters went down at once, and counts that as its refresh', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 9 }, eth1: { rxBytes: 9 }, eth2: { rxBytes: 9 } }));
+      for (const i of ['eth0', 'eth1', 'eth2']) root.writeLink(i, { operstate: 'up', mtu: '1500' });
+      const r = receiver({ metadataRefreshMs: 3000 });
+      r.sample();
+      fs.linkReads.length = 0;
+      root.writeLink('eth1', { operstate: 'down', mtu: '1400' });
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 9 }, eth1: { rxBytes: 1 }, eth2: { rxBytes: 9 } }));
+      clock.advance(3000);
+      const s = r.sample();
+      // eth1 whole because of its reset; the three refreshes due go to eth0 and eth2, not eth1 again.
+      assert.deepEqual(fs.linkReads, ['eth1/operstate', 'eth1/carrier', 'eth1/speed', 'eth1/mtu', 'eth0/operstate', 'eth0/carrier', 'eth2/operstate', 'eth2/carrier']);
+      assert.deepEqual(s.interfaces[1]!.link, { operstate: 'down', mtu: 1400 });
+      assert.deepEqual(s.interfaces[1]!.startTime, hr(4000));
     });
 
     it('spreads the refresh of 4000 interfaces over the period instead of re-reading them every sample', () => {

@@ -12,6 +12,11 @@ function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
+export interface HostFsOptions {
+  /** The process's soft limit on open files, which bounds the files kept open; read from /proc/self/limits when absent. */
+  openFileLimit?: number;
+}
+
 /**
  * The only code that touches the disk. Every path is under rootPath (where the host's / is mounted, or
  * "/"), except the agent's own /proc/self/ns/net. Synchronous on purpose: procfs and sysfs reads do
@@ -27,9 +32,11 @@ export class HostFs {
 
   /** Open sysfs files of the attributes refreshed often; undefined until needed, null when not on sysfs. */
   private kept: KeptFiles | null | undefined;
+  private readonly openFileLimit: number | undefined;
 
-  constructor(rootPath: string) {
+  constructor(rootPath: string, options: HostFsOptions = {}) {
     this.rootPath = resolve(rootPath);
+    this.openFileLimit = options.openFileLimit;
     this.procNetDevPath = join(this.rootPath, 'proc/net/dev');
     this.classNet = join(this.rootPath, 'sys/class/net');
   }
@@ -37,6 +44,14 @@ export class HostFs {
   /** Files kept open for re-reading (see KeptFiles); tests count them. */
   get keptFiles(): number {
     return this.kept?.size ?? 0;
+  }
+
+  /**
+   * Kept files found dead so far (see KeptFiles): a caller that sees this grow during a read of a
+   * link knows the link was deleted, and the value read is a new link's if one took the name.
+   */
+  get keptFilesLost(): number {
+    return this.kept?.lost ?? 0;
   }
 
   /** Stops keeping `iface`'s files open: it vanished, or its name may now be another link's. */
@@ -50,8 +65,10 @@ export class HostFs {
   }
 
   private keptSysfsFiles(): KeptFiles | null {
-    // A fixture tree is regular files, which a test may replace between reads: only sysfs is kept.
-    this.kept ??= onSysfs(this.classNet) ? new KeptFiles(keptFileBudget(openFileLimit())) : null;
+    // Only sysfs formats the value afresh on every read at offset 0. A fixture tree is regular files,
+    // which a test may replace (a new inode the kept file would not see): statfs of the directory
+    // says which, once, and also covers a host's /sys mounted below rootPath in a container.
+    this.kept ??= onSysfs(this.classNet) ? new KeptFiles(keptFileBudget(this.openFileLimit ?? openFileLimit())) : null;
     return this.kept;
   }
 

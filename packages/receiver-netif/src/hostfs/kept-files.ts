@@ -3,6 +3,17 @@ import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs
 /** statfs f_type of sysfs: only there does a read at offset 0 of an open file give the value now. */
 const SYSFS_MAGIC = 0x62656572;
 
+/**
+ * What a read of a live sysfs file fails with when the link has no value for it right now (carrier of
+ * a down link, speed of a virtual one): the file is still the link's, unlike after ENODEV, when the
+ * kernel has removed it with its link.
+ */
+const VALUE_ABSENT = new Set(['EINVAL', 'EOPNOTSUPP']);
+
+function errorCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
+}
+
 /** fds left for everything else (sockets of scrapes and exports, /proc reads) whatever the limit. */
 const RESERVED_FDS = 256;
 
@@ -41,7 +52,9 @@ export function onSysfs(dir: string): boolean {
  * the link-state refresh reads two files per interface. A file is kept only within a budget taken
  * from the process's open-file limit, so the agent never runs out of descriptors for its sockets;
  * beyond it, reads open and close as before. An interface that is deleted makes its kept files
- * fail (ENODEV): they are closed and the next read opens the new one.
+ * fail (ENODEV): they are closed and the read opens the path again, which is the new link's if one
+ * took the name. A link that is renamed or moved to another namespace takes its open files along
+ * (they go on reading it, successfully): only the caller can tell, and must closeInterface().
  */
 export class KeptFiles {
   /**
@@ -52,6 +65,7 @@ export class KeptFiles {
   /** Interface → attribute → fd. */
   private readonly fds = new Map<string, Map<string, number>>();
   private count = 0;
+  private lostCount = 0;
 
   constructor(private readonly budget: number) {}
 
@@ -64,35 +78,46 @@ export class KeptFiles {
     return this.count;
   }
 
+  /** Kept files found dead since this KeptFiles was made: each means its link was deleted. */
+  get lost(): number {
+    return this.lostCount;
+  }
+
   /** Reads `path` (attribute `attr` of `iface`) into `buffer` from offset 0; the byte count. Throws like openSync/readSync. */
   read(iface: string, attr: string, path: string, buffer: Buffer): number {
-    const files = this.fds.get(iface);
-    const kept = files?.get(attr);
+    const kept = this.fds.get(iface)?.get(attr);
     if (kept !== undefined) {
       try {
         return readSync(kept, buffer, 0, buffer.length, 0);
-      } catch {
-        // The link is gone (ENODEV) or was replaced under the same name: read the path afresh.
+      } catch (err) {
+        if (VALUE_ABSENT.has(errorCode(err))) throw err;
+        // ENODEV: the link was deleted, perhaps re-created under the same name: read the path afresh.
         this.closeInterface(iface);
+        this.lostCount++;
       }
     }
     const fd = openSync(path, 'r');
-    let keep = false;
+    let n: number;
     try {
-      const n = readSync(fd, buffer, 0, buffer.length, 0);
-      keep = KeptFiles.inProcess < this.budget;
-      return n;
-    } finally {
-      if (keep) {
-        let f = this.fds.get(iface);
-        if (f === undefined) this.fds.set(iface, (f = new Map()));
-        f.set(attr, fd);
-        this.count++;
-        KeptFiles.inProcess++;
-      } else {
-        closeSync(fd);
-      }
+      n = readSync(fd, buffer, 0, buffer.length, 0);
+    } catch (err) {
+      // A value absent right now still came from the right file, which a later read may find set.
+      if (!VALUE_ABSENT.has(errorCode(err)) || !this.keep(iface, attr, fd)) closeSync(fd);
+      throw err;
     }
+    if (!this.keep(iface, attr, fd)) closeSync(fd);
+    return n;
+  }
+
+  /** Keeps `fd` open when the process's budget allows; whether it did. */
+  private keep(iface: string, attr: string, fd: number): boolean {
+    if (KeptFiles.inProcess >= this.budget) return false;
+    let files = this.fds.get(iface);
+    if (files === undefined) this.fds.set(iface, (files = new Map()));
+    files.set(attr, fd);
+    this.count++;
+    KeptFiles.inProcess++;
+    return true;
   }
 
   /** Closes what is kept open for `iface`: it vanished, or may be a new link under the old name. */

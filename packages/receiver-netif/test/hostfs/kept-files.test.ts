@@ -4,6 +4,7 @@ import { keptFileBudget, openFileLimit, KeptFiles } from '../../src/hostfs/kept-
 import { createNamespace, deleteAllNamespaces, nsExec, REPO_ROOT, requireNetns } from '../helpers/netns.js';
 import { FixtureRoot } from '../helpers/fixture-root.js';
 import { HostFs } from '../../src/hostfs/host-fs.js';
+import { SLOW_REFRESH_EVERY } from '../../src/receiver.js';
 
 const PROBE = fileURLToPath(new URL('../helpers/kept-files-probe.ts', import.meta.url));
 
@@ -62,7 +63,7 @@ describe('sysfs files kept open for link refreshes', () => {
     });
     after(() => deleteAllNamespaces());
 
-    it('sees operstate and carrier change through the same files, reads a re-created link anew, and closes them when it goes', () => {
+    it('sees link state change through the same files, reads a re-created or renamed-away link anew, keeps within its budget, and closes them all', () => {
       const ns = createNamespace();
       const r = JSON.parse(nsExec(ns, [process.execPath, '--conditions=source', '--import', 'tsx', PROBE], { cwd: REPO_ROOT })) as Record<string, unknown>;
       assert.deepEqual(r.peerDown, { operstate: 'lowerlayerdown', carrier: false, speedBytesPerSecond: 1_250_000_000, mtu: 1500 });
@@ -71,11 +72,24 @@ describe('sysfs files kept open for link refreshes', () => {
       assert.equal(r.kv0FilesOpen, 2);
       assert.deepEqual(r.peerUp, { operstate: 'up', carrier: true, speedBytesPerSecond: 1_250_000_000, mtu: 1500 });
       assert.equal(r.fdsAfterRefreshSame, true, 'a refresh reuses the open files');
-      assert.deepEqual(r.recreated, { operstate: 'down', speedBytesPerSecond: 1_250_000_000, mtu: 1500 });
+      // peerUp was kv0's first refresh: the mtu comes with the SLOW_REFRESH_EVERY-th.
+      assert.equal(r.mtuSeenAfter, SLOW_REFRESH_EVERY - 1);
+      // Down, so no speed and no carrier; the mtu is the new link's, read because its kept files died.
+      assert.deepEqual(r.recreated, { operstate: 'down', mtu: 1300 });
+      assert.equal(r.lostOnRecreate, 1);
+      assert.equal(r.recreatedFilesOpen, 2, 'carrier, unreadable while down, stays open too');
+      // Coming up, it gets its speed at once.
+      assert.deepEqual(r.beforeRename, { operstate: 'up', carrier: true, speedBytesPerSecond: 1_250_000_000, mtu: 1300 });
+      const renamed = r.renamedSeenAfter as number;
+      assert.ok(renamed >= 1 && renamed <= SLOW_REFRESH_EVERY, `the new kv0 was seen after ${renamed} refreshes`);
       assert.equal(r.vanished, null);
       assert.equal(r.keptAfterVanish, 0);
       assert.equal(r.keptAfterClose, 0);
       assert.equal(r.kv0FilesOpenAtEnd, 0, 'every kept file is closed');
+      assert.equal(r.budgetKv0Files, 2, 'the budget of two goes to the first interface read');
+      assert.equal(r.budgetKv2Files, 0, 'beyond it, files are opened for each read and closed');
+      assert.deepEqual(r.budgetLinks, { kv0: 'up', kv2: 'up' });
+      assert.equal(r.budgetFilesOpenAtEnd, 0);
     });
   });
 });
