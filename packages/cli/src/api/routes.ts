@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { LiveFeed } from './live.js';
-import { API_VERSION, type LiveHistory } from './model.js';
+import { API_VERSION, type LiveHistory, type LiveSnapshot } from './model.js';
 import { PAGE_CSP, loadPage } from './page.js';
 import { QueryError, parseHistoryQuery } from './query.js';
 import { SSE_HEARTBEAT, sseEvent, sseRetry } from './sse.js';
@@ -31,7 +31,11 @@ export interface LiveRoutes {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = `${JSON.stringify(body)}\n`;
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+function sendJsonText(res: ServerResponse, status: number, json: string): void {
+  const text = `${json}\n`;
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
@@ -58,11 +62,18 @@ export function mountLiveRoutes(server: HttpServer, feed: LiveFeed, logger: Logg
   const maxStreams = opts.maxStreams ?? 100;
   const page = opts.page ?? loadPage();
   const closers = new Set<() => void>();
+  // The latest snapshot's event, framed and encoded once for every stream: at 1000 interfaces it is
+  // ~800 KB. Let go when the last stream closes.
+  let framed: { snapshot: LiveSnapshot; event: Buffer } | undefined;
+  const eventOf = (s: LiveSnapshot): Buffer => {
+    if (framed?.snapshot !== s) framed = { snapshot: s, event: Buffer.from(sseEvent('interfaces', feed.json(s), s.seq)) };
+    return framed.event;
+  };
 
   server.addRoute('GET', API_PATHS.interfaces, (_req, res) => {
     const latest = feed.latest();
     if (latest === undefined) return sendJson(res, 503, { error: 'no sample yet; retry after one interval' });
-    sendJson(res, 200, latest);
+    sendJsonText(res, 200, feed.json(latest));
   });
 
   server.addRoute('GET', API_PATHS.history, (req, res) => {
@@ -102,7 +113,7 @@ export function mountLiveRoutes(server: HttpServer, feed: LiveFeed, logger: Logg
     if (req.method === 'HEAD') return void res.end();
     // A client that reads slower than we sample gets samples skipped, not an ever-growing buffer.
     let congested = false;
-    const send = (chunk: string): void => {
+    const send = (chunk: string | Buffer): void => {
       if (congested) return;
       if (!res.write(chunk)) {
         congested = true;
@@ -110,12 +121,13 @@ export function mountLiveRoutes(server: HttpServer, feed: LiveFeed, logger: Logg
       }
     };
     const onUpdate = (s: ReturnType<LiveFeed['latest']>): void => {
-      if (s) send(sseEvent('interfaces', JSON.stringify(s), s.seq));
+      if (s) send(eventOf(s));
     };
     const heartbeat = setInterval(() => send(SSE_HEARTBEAT), heartbeatMs);
     heartbeat.unref();
     const close = (): void => {
       if (!closers.delete(close)) return;
+      if (closers.size === 0) framed = undefined;
       clearInterval(heartbeat);
       feed.off('update', onUpdate);
       if (!res.writableEnded) res.end();

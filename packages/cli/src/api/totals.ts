@@ -1,67 +1,78 @@
 import type { InterfaceCounters } from '@otel-netif/receiver-netif';
 
-type Tracked = 'rxBytes' | 'txBytes' | 'rxPackets' | 'txPackets' | 'errors' | 'drops';
-export type SessionTotals = Record<Tracked, number> & { sinceUnixMs: number };
-
-interface State {
-  /** Counters at the last round, in Tracked order. */
-  last: Float64Array;
-  acc: SessionTotals;
-  round: number;
-}
-
-// The tracked values of one interface's counters, into `out` in Tracked order.
-function pick(c: InterfaceCounters, out: Float64Array): void {
-  out[0] = c.rxBytes;
-  out[1] = c.txBytes;
-  out[2] = c.rxPackets;
-  out[3] = c.txPackets;
-  out[4] = c.rxErrs + c.txErrs;
-  out[5] = c.rxDrop + c.txDrop;
-}
-
-const TRACKED: readonly Tracked[] = ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'errors', 'drops'];
+/** The counters summed, in the order of SessionTotal's array. */
+const TRACKED = 6;
 
 /**
- * What moved through each interface since this process first saw it ("since start" in top and
+ * What moved through one interface since this process first saw it ("since start" in top and
  * on the page). Summed from deltas rather than `now - first`, so a counter reset (driver reload,
- * interface recreated under the same name) loses one interval, not the whole total. Runs every
- * sample, watched or not, so it updates each interface's state in place.
+ * interface recreated under the same name) loses one interval, not the whole total. Added to
+ * every sample, watched or not: the counters at the last round and the sums live in one typed
+ * array, updated in place.
  */
-export class SessionCounter {
-  private readonly states = new Map<string, State>();
-  private readonly now = new Float64Array(TRACKED.length);
-  private round = 0;
+export class SessionTotal {
+  /** [0, TRACKED): the counters at the last round; [TRACKED, 2 × TRACKED): the sums. */
+  private readonly v = new Float64Array(2 * TRACKED);
+  private sinceIso: string | undefined;
 
-  /** Feeds one round; interfaces absent from it are forgotten. */
-  update(nowUnixMs: number, interfaces: ReadonlyArray<{ name: string; counters: InterfaceCounters }>): void {
-    const round = ++this.round;
-    const now = this.now;
-    for (const { name, counters } of interfaces) {
-      const s = this.states.get(name);
-      if (s === undefined) {
-        const last = new Float64Array(TRACKED.length);
-        pick(counters, last);
-        this.states.set(name, { last, acc: { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, errors: 0, drops: 0, sinceUnixMs: nowUnixMs }, round });
-        continue;
-      }
-      s.round = round;
-      pick(counters, now);
-      const { last, acc } = s;
-      for (let k = 0; k < TRACKED.length; k++) {
-        const v = now[k] as number;
-        const before = last[k] as number;
-        // Gone down: the counter restarted from zero, so everything it shows is new.
-        acc[TRACKED[k] as Tracked] += v >= before ? v - before : v;
-        last[k] = v;
-      }
-    }
-    if (this.states.size > interfaces.length) {
-      for (const [name, s] of this.states) if (s.round !== round) this.states.delete(name);
-    }
+  constructor(
+    counters: InterfaceCounters,
+    readonly sinceUnixMs: number,
+  ) {
+    const v = this.v;
+    v[0] = counters.rxBytes;
+    v[1] = counters.txBytes;
+    v[2] = counters.rxPackets;
+    v[3] = counters.txPackets;
+    v[4] = counters.rxErrs + counters.txErrs;
+    v[5] = counters.rxDrop + counters.txDrop;
   }
 
-  get(name: string): SessionTotals | undefined {
-    return this.states.get(name)?.acc;
+  add(c: InterfaceCounters): void {
+    const v = this.v;
+    step(v, 0, c.rxBytes);
+    step(v, 1, c.txBytes);
+    step(v, 2, c.rxPackets);
+    step(v, 3, c.txPackets);
+    step(v, 4, c.rxErrs + c.txErrs);
+    step(v, 5, c.rxDrop + c.txDrop);
   }
+
+  get rxBytes(): number {
+    return this.v[TRACKED] as number;
+  }
+
+  get txBytes(): number {
+    return this.v[TRACKED + 1] as number;
+  }
+
+  get rxPackets(): number {
+    return this.v[TRACKED + 2] as number;
+  }
+
+  get txPackets(): number {
+    return this.v[TRACKED + 3] as number;
+  }
+
+  /** Receive and transmit errors. */
+  get errors(): number {
+    return this.v[TRACKED + 4] as number;
+  }
+
+  /** Receive and transmit drops. */
+  get drops(): number {
+    return this.v[TRACKED + 5] as number;
+  }
+
+  /** sinceUnixMs as ISO text, made once: every API snapshot repeats it. */
+  get since(): string {
+    return (this.sinceIso ??= new Date(this.sinceUnixMs).toISOString());
+  }
+}
+
+function step(v: Float64Array, k: number, now: number): void {
+  const before = v[k] as number;
+  // Gone down: the counter restarted from zero, so everything it shows is new.
+  v[TRACKED + k] = (v[TRACKED + k] as number) + (now >= before ? now - before : now);
+  v[k] = now;
 }

@@ -17,31 +17,34 @@ export interface HistoryWindow {
 }
 
 /**
- * An interface with no traffic yet: no buffer, only when it appeared and from which round its
- * rates were 0 (before that: unknown, NaN). Most interfaces of a node with thousands are idle,
- * and a buffer each (capacity × 4 Float64s, 23 KB at the default size) was most of the agent's
- * memory at 1000 interfaces.
+ * One interface's rates in the ring: a handle, so whoever records every round writes it without a
+ * lookup by name. Its buffer (capacity × fields Float64s) is allocated when the interface first
+ * has traffic: most interfaces of a node with thousands are idle, and a buffer each (23 KB at the
+ * default size) was most of the agent's memory at 1000 interfaces. Until then the series only
+ * knows from which round its rates were 0 (before that: unknown, NaN).
  */
-interface Idle {
-  /** Round (count of pushes before it) in which the interface first appeared. */
-  seen: number;
-  /** First round whose rates were all 0; undefined while they are still unknown. */
-  zeroFrom: number | undefined;
+export class HistorySeries {
+  buffer: Float64Array | undefined = undefined;
+  /** First round whose rates were all 0, while there is no buffer; -1 while they are still unknown. */
+  zeroFrom = -1;
+
+  constructor(readonly name: string) {}
 }
 
 /**
- * A fixed number of sampling rounds of per-interface rates. An interface's buffer (capacity ×
- * fields Float64s) is allocated when it first has traffic, once, and never grows; an interface
+ * A fixed number of sampling rounds of per-interface rates. A buffer never grows; an interface
  * missing from a round is dropped at once, so churning veths cannot accumulate.
  */
 export class HistoryRing {
   private readonly times: Float64Array;
-  private readonly series = new Map<string, Float64Array | Idle>();
+  private readonly series = new Map<string, HistorySeries>();
   /** Index of the oldest slot. */
   private start = 0;
   private count = 0;
-  /** Pushes so far: round r went to slot r % capacity. */
+  /** Rounds begun so far: round r went to slot r % capacity. */
   private rounds = 0;
+  /** Slot of the round being recorded. */
+  private slot = 0;
 
   constructor(readonly capacity: number = DEFAULT_HISTORY_SIZE) {
     if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > MAX_HISTORY_SIZE) {
@@ -61,63 +64,81 @@ export class HistoryRing {
   /** Approximate bytes held by the buffers (not the Map and name overhead). */
   get bytes(): number {
     let buffers = 0;
-    for (const s of this.series.values()) if (s instanceof Float64Array) buffers++;
+    for (const s of this.series.values()) if (s.buffer !== undefined) buffers++;
     return this.times.byteLength + buffers * this.capacity * BYTES_PER_INTERFACE_SLOT;
   }
 
   /** Records one round. Interfaces absent from `points` are forgotten. */
   push(timeMs: number, points: ReadonlyMap<string, HistoryPoint>): void {
     for (const name of this.series.keys()) if (!points.has(name)) this.series.delete(name);
-    let slot: number;
-    if (this.count < this.capacity) {
-      slot = (this.start + this.count) % this.capacity;
-      this.count++;
-    } else {
-      slot = this.start;
-      this.start = (this.start + 1) % this.capacity;
-    }
-    const round = this.rounds++;
-    this.times[slot] = timeMs;
-    const width = HISTORY_FIELDS.length;
-    for (const [name, point] of points) {
-      let entry = this.series.get(name);
-      if (entry === undefined) {
-        entry = { seen: round, zeroFrom: undefined };
-        this.series.set(name, entry);
-      }
-      if (!(entry instanceof Float64Array)) {
-        const kind = idleKind(point);
-        if (kind === 'unknown' && entry.zeroFrom === undefined) continue;
-        if (kind === 'zero') {
-          entry.zeroFrom ??= round;
-          continue;
-        }
-        entry = this.materialize(entry, round);
-        this.series.set(name, entry);
-      }
-      for (let f = 0; f < width; f++) {
-        const v = point[HISTORY_FIELDS[f] as HistoryField];
-        entry[slot * width + f] = v === undefined || !Number.isFinite(v) ? Number.NaN : v;
-      }
-    }
+    this.begin(timeMs);
+    for (const [name, p] of points) this.record(this.open(name), p.rxBytes ?? Number.NaN, p.txBytes ?? Number.NaN, p.rxPackets ?? Number.NaN, p.txPackets ?? Number.NaN);
   }
 
-  /** An idle interface's buffer, with the rounds before `round` filled in as they were recorded. */
-  private materialize(idle: Idle, round: number): Float64Array {
+  /** An interface's series, new (and last in order) if the ring does not have it. */
+  open(name: string): HistorySeries {
+    let s = this.series.get(name);
+    if (s === undefined) this.series.set(name, (s = new HistorySeries(name)));
+    return s;
+  }
+
+  /** Forgets an interface: it vanished. Coming back, it starts a new series. */
+  close(series: HistorySeries): void {
+    if (this.series.get(series.name) === series) this.series.delete(series.name);
+  }
+
+  /**
+   * Starts a round at `timeMs`; then record() each open series once (one not recorded would show
+   * whatever its slot held `capacity` rounds ago).
+   */
+  begin(timeMs: number): void {
+    if (this.count < this.capacity) {
+      this.slot = (this.start + this.count) % this.capacity;
+      this.count++;
+    } else {
+      this.slot = this.start;
+      this.start = (this.start + 1) % this.capacity;
+    }
+    this.rounds++;
+    this.times[this.slot] = timeMs;
+  }
+
+  /** One interface's rates (HISTORY_FIELDS order) in the round begun last; NaN or ±Infinity: unknown. */
+  record(s: HistorySeries, rxBytes: number, txBytes: number, rxPackets: number, txPackets: number): void {
+    const round = this.rounds - 1;
+    let buf = s.buffer;
+    if (buf === undefined) {
+      if (rxBytes === 0 && txBytes === 0 && rxPackets === 0 && txPackets === 0) {
+        if (s.zeroFrom < 0) s.zeroFrom = round;
+        return;
+      }
+      const unknown = !Number.isFinite(rxBytes) && !Number.isFinite(txBytes) && !Number.isFinite(rxPackets) && !Number.isFinite(txPackets);
+      if (unknown && s.zeroFrom < 0) return;
+      buf = s.buffer = this.materialize(s, round);
+    }
+    const at = this.slot * HISTORY_FIELDS.length;
+    buf[at] = Number.isFinite(rxBytes) ? rxBytes : Number.NaN;
+    buf[at + 1] = Number.isFinite(txBytes) ? txBytes : Number.NaN;
+    buf[at + 2] = Number.isFinite(rxPackets) ? rxPackets : Number.NaN;
+    buf[at + 3] = Number.isFinite(txPackets) ? txPackets : Number.NaN;
+  }
+
+  /** A buffer for a series that had none, with the rounds before `round` filled in as they were recorded. */
+  private materialize(s: HistorySeries, round: number): Float64Array {
     const width = HISTORY_FIELDS.length;
     // NaN marks the slots from before the interface existed, or before its rates were known.
     const buf = new Float64Array(this.capacity * width).fill(Number.NaN);
-    if (idle.zeroFrom !== undefined) {
-      for (let r = Math.max(idle.zeroFrom, round - this.capacity + 1); r < round; r++) buf.fill(0, (r % this.capacity) * width, (r % this.capacity) * width + width);
+    if (s.zeroFrom >= 0) {
+      for (let r = Math.max(s.zeroFrom, round - this.capacity + 1); r < round; r++) buf.fill(0, (r % this.capacity) * width, (r % this.capacity) * width + width);
     }
     return buf;
   }
 
   /** The value recorded in `slot` (round `round`) for an entry. */
-  private valueAt(entry: Float64Array | Idle | undefined, slot: number, round: number, f: number): number {
+  private valueAt(entry: HistorySeries | undefined, slot: number, round: number, f: number): number {
     if (entry === undefined) return Number.NaN;
-    if (entry instanceof Float64Array) return entry[slot * HISTORY_FIELDS.length + f] as number;
-    return entry.zeroFrom !== undefined && round >= entry.zeroFrom ? 0 : Number.NaN;
+    if (entry.buffer !== undefined) return entry.buffer[slot * HISTORY_FIELDS.length + f] as number;
+    return entry.zeroFrom >= 0 && round >= entry.zeroFrom ? 0 : Number.NaN;
   }
 
   /** Round of the i-th slot, oldest first. */
@@ -169,16 +190,4 @@ export class HistoryRing {
     if (this.count === 0) return undefined;
     return this.times[(this.start + this.count - 1) % this.capacity];
   }
-}
-
-/** 'zero': every rate 0; 'unknown': every rate missing; 'traffic': anything else (needs a buffer). */
-function idleKind(p: HistoryPoint): 'zero' | 'unknown' | 'traffic' {
-  let zeros = 0;
-  let unknown = 0;
-  for (const f of HISTORY_FIELDS) {
-    const v = p[f];
-    if (v === undefined || !Number.isFinite(v)) unknown++;
-    else if (v === 0) zeros++;
-  }
-  return zeros === HISTORY_FIELDS.length ? 'zero' : unknown === HISTORY_FIELDS.length ? 'unknown' : 'traffic';
 }

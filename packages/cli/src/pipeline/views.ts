@@ -85,16 +85,25 @@ function collect(snapshot: RateSource): Map<string, Collected> {
 }
 
 /**
- * Calls `fn` with each interface's byte and packet rates per direction, as the history ring keeps
- * them, without building views: what the live page records every sample, looked at or not.
+ * Calls `fn` with each interface's byte and packet rates per direction, `field` being their index
+ * in the history ring's HISTORY_FIELDS (rxBytes, txBytes, rxPackets, txPackets), without building
+ * views: what the live page records every sample, looked at or not.
  */
-export function forEachTrafficRate(snapshot: RateSource, fn: (iface: string, field: 'rxBytes' | 'txBytes' | 'rxPackets' | 'txPackets', value: number) => void): void {
+export function forEachTrafficRate(snapshot: RateSource, fn: (iface: string, field: number, value: number) => void): void {
+  // Rates come in runs of one metric: its name is compared once per run, not once per rate.
+  let metricSeen: string | undefined;
+  let offset = -1;
   forEachRate(snapshot, (metric, attributes, value) => {
+    if (metric !== metricSeen) {
+      metricSeen = metric;
+      offset = metric === RATE_METRICS.bytes ? 0 : metric === RATE_METRICS.packets ? 2 : -1;
+    }
+    if (offset < 0) return;
     const name = attributes[INTERFACE];
-    const dir = DIRECTIONS[String(attributes[DIRECTION])];
-    if (typeof name !== 'string' || dir === undefined) return;
-    if (metric === RATE_METRICS.bytes) fn(name, dir === 'rx' ? 'rxBytes' : 'txBytes', value);
-    else if (metric === RATE_METRICS.packets) fn(name, dir === 'rx' ? 'rxPackets' : 'txPackets', value);
+    if (typeof name !== 'string') return;
+    const dir = attributes[DIRECTION];
+    const field = dir === 'receive' ? 0 : dir === 'transmit' ? 1 : -1;
+    if (field >= 0) fn(name, offset + field, value);
   }, TRAFFIC_METRICS);
 }
 
