@@ -15,6 +15,7 @@ import { describeMachine } from './lib/machine.js';
 import { buildFloor, budgetFor, measureTargets, runCycle, runFloor, runSample, runSteady, summariseProfileDir, summariseProfileFile, TMP } from './lib/measure.js';
 import { renderRatioTable, renderTables, ratioSentences } from './lib/report.js';
 import { TARGET_IDS, type BenchResults, type ProfileEntry, type SizeResult } from './lib/results.js';
+import { readSoak } from './lib/soak-result.js';
 import { renderSvg } from './lib/svg.js';
 import { AGENT, launches, REPO } from './lib/targets.js';
 
@@ -29,6 +30,8 @@ function formatProfile(entries: ProfileEntry[]): string {
 function render(): void {
   const json = join(REPO, 'bench/results/latest.json');
   const results = JSON.parse(readFileSync(json, 'utf8')) as BenchResults;
+  const soak = readSoak(REPO);
+  if (soak) results.soak = soak;
   writeFileSync(join(REPO, 'bench/results/latest.svg'), renderSvg(results));
   writeFileSync(join(REPO, 'docs/benchmarks.md'), renderDocs(results));
   log(`bench: re-rendered docs/benchmarks.md and bench/results/latest.svg from ${json}`);
@@ -105,6 +108,9 @@ async function main(): Promise<void> {
 
   results.runtimeMs = performance.now() - started;
   if (Object.keys(profiles).length > 0) results.profiles = profiles;
+  // The soak runs on its own (35 min); its last result is reported with its own date and commit.
+  const soak = readSoak(REPO);
+  if (soak) results.soak = soak;
   const goals = evaluateGoals(results);
   process.stdout.write(
     `\n${renderTables(results)}\n\n${renderRatioTable(results)}\n\n${ratioSentences(results).join('\n')}\n\n` +

@@ -1,5 +1,6 @@
 import { formatBytes, formatMs, formatRatio } from './format.js';
 import type { BenchResults, Goal, GoalStatus, SizeResult } from './results.js';
+import { soakSpreadPercent } from './soak-result.js';
 import { growthExponent } from './stats.js';
 
 const at = (r: BenchResults, n: number): SizeResult | undefined => r.sizes.find((s) => s.n === n);
@@ -134,13 +135,31 @@ function encoder(r: BenchResults): Goal {
   };
 }
 
+function soak(r: BenchResults): Goal {
+  const goal = 'RSS flat (within 5%) over a 30-minute soak with interface churn';
+  const s = r.soak;
+  if (!s) return notMeasured(goal, 'run `npm run bench:soak` (35 min) to measure');
+  const { up, down } = soakSpreadPercent(s);
+  const long = s.minutes - s.warmupMinutes >= 30;
+  const flat = up <= 5 && down <= 5 && s.scrapeErrors === 0;
+  const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
+  return {
+    goal,
+    status: !long ? 'not measured' : status(flat),
+    detail:
+      `${s.minutes - s.warmupMinutes} min after a ${s.warmupMinutes}-min warm-up at ${s.size} taps, ${s.churnPerSecond} deleted and ${s.churnPerSecond} new ones added every second ` +
+      `(${s.tapsAdded} in all), scraped every 5 s: RSS ${mb(s.rssKbAfterWarmup)} → ${mb(s.rssKbLast)}, range ${mb(s.rssKbMin)}–${mb(s.rssKbMax)} (+${up.toFixed(1)}% / −${down.toFixed(1)}%); ` +
+      `${s.scrapeErrors} failed scrapes of ${s.scrapes}; ${s.seriesLast} series at the end (${s.date.slice(0, 10)}, ${s.commit})`,
+  };
+}
+
 export function evaluateGoals(r: BenchResults): Goal[] {
   return [
     sampleVsFloor(r),
     scrapeVsNodeExporter(r),
     cycleVsNodeExporter(r),
     rss(r),
-    notMeasured('RSS flat (within 5%) over a 30-minute soak with interface churn', 'not part of this benchmark (a soak takes 30 min)'),
+    soak(r),
     steadyCpu(r),
     spawnsAndGrowth(r),
     encoder(r),

@@ -1,3 +1,4 @@
+import type { SoakResult } from './soak-result.js';
 /** The shape of bench/results/latest.json; docs and the chart are rendered from it alone. */
 
 export const TARGET_IDS = ['otelNetif', 'neNetdev', 'neNetclass', 'hostMetrics'] as const;
@@ -124,6 +125,8 @@ export interface BenchResults {
   steady?: SteadyStats;
   spawns?: SpawnCheck;
   profiles?: Record<string, ProfileEntry[]>;
+  /** The last `npm run bench:soak` in this checkout (its own date and commit), if any. */
+  soak?: SoakResult;
   runtimeMs: number;
 }
 

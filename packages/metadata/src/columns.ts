@@ -12,7 +12,10 @@ export interface PointColumns {
   readonly length: number;
   readonly attributes: readonly Attributes[];
   readonly values: ArrayLike<number>;
-  readonly startTimes: readonly HrTime[];
+  /** Each point's start time; absent when every point starts at `startTime`. */
+  readonly startTimes?: readonly HrTime[] | undefined;
+  /** The start time of every point when `startTimes` is absent (else of the first). */
+  readonly startTime: HrTime;
   /** Each point's end time; absent when every point ends at `endTime`. */
   readonly endTimes?: readonly HrTime[] | undefined;
   readonly endTime: HrTime;
@@ -23,9 +26,9 @@ const columnsOf = new WeakMap<MetricData, PointColumns>();
 
 function materialize(c: PointColumns): DataPoint<number>[] {
   const points = new Array<DataPoint<number>>(c.length);
-  const { attributes, values, startTimes, endTimes, endTime } = c;
+  const { attributes, values, startTimes, startTime, endTimes, endTime } = c;
   for (let i = 0; i < c.length; i++) {
-    points[i] = { startTime: startTimes[i] as HrTime, endTime: endTimes?.[i] ?? endTime, attributes: attributes[i] as Attributes, value: values[i] as number };
+    points[i] = { startTime: startTimes?.[i] ?? startTime, endTime: endTimes?.[i] ?? endTime, attributes: attributes[i] as Attributes, value: values[i] as number };
   }
   return points;
 }
@@ -60,7 +63,7 @@ export function pointColumns(m: MetricData): PointColumns {
     startTimes[i] = p.startTime;
     endTimes[i] = p.endTime;
   }
-  return { length: n, attributes, values, startTimes, endTimes, endTime: endTimes[0] ?? [0, 0] };
+  return { length: n, attributes, values, startTimes, startTime: startTimes[0] ?? [0, 0], endTimes, endTime: endTimes[0] ?? [0, 0] };
 }
 
 /** How many points a metric has, without building them. */

@@ -8,7 +8,7 @@ const b = Object.freeze({ k: 'b' });
 
 describe('point columns', () => {
   it('build dataPoints on first read, once, equal to the plain metric', () => {
-    const columns = { length: 2, attributes: [a, b], values: new Float64Array([1, 2]), startTimes: [[1, 0] as [number, number], [2, 0] as [number, number]], endTime: [9, 5] as [number, number] };
+    const columns = { length: 2, attributes: [a, b], values: new Float64Array([1, 2]), startTimes: [[1, 0] as [number, number], [2, 0] as [number, number]], startTime: [1, 0] as [number, number], endTime: [9, 5] as [number, number] };
     const m = withColumns<SumMetricData>({ descriptor, dataPointType: DATA_POINT_SUM, isMonotonic: true, aggregationTemporality: TEMPORALITY_CUMULATIVE }, columns);
     const plain: SumMetricData = {
       descriptor,
@@ -31,9 +31,20 @@ describe('point columns', () => {
   it('use per-point end times when given, and only the first `length` entries', () => {
     const m = withColumns<GaugeMetricData>(
       { descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
-      { length: 1, attributes: [a, b], values: [7, 8], startTimes: [[1, 0], [1, 0]], endTimes: [[3, 0], [4, 0]], endTime: [0, 0] },
+      { length: 1, attributes: [a, b], values: [7, 8], startTimes: [[1, 0], [1, 0]], startTime: [1, 0], endTimes: [[3, 0], [4, 0]], endTime: [0, 0] },
     );
     assert.deepEqual(m.dataPoints, [{ startTime: [1, 0], endTime: [3, 0], attributes: a, value: 7 }]);
+  });
+
+  it('give every point the shared start and end times when no per-point ones are given', () => {
+    const m = withColumns<GaugeMetricData>(
+      { descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
+      { length: 2, attributes: [a, b], values: [7, 8], startTime: [1, 5], endTime: [3, 0] },
+    );
+    assert.deepEqual(m.dataPoints, [
+      { startTime: [1, 5], endTime: [3, 0], attributes: a, value: 7 },
+      { startTime: [1, 5], endTime: [3, 0], attributes: b, value: 8 },
+    ]);
   });
 
   it('are read off the data points of a metric built without them', () => {
@@ -47,7 +58,7 @@ describe('point columns', () => {
     assert.equal(c.length, 1);
     assert.equal(c.attributes[0], a);
     assert.equal(c.values[0], 3);
-    assert.deepEqual(c.startTimes[0], [1, 0]);
+    assert.deepEqual(c.startTimes?.[0], [1, 0]);
     assert.deepEqual(c.endTimes?.[0], [2, 0]);
     assert.equal(pointCount(plain), 1);
   });

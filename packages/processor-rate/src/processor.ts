@@ -9,7 +9,7 @@ import type { RateMetadata } from './metadata.js';
 import { RateColumns, RateTracker } from './series-state.js';
 import type { SeriesState } from './series-state.js';
 import { TopN } from './ranking.js';
-import { capacityFor, collectLinkSpeeds } from './utilization.js';
+import { capacityFor, LinkSpeeds } from './utilization.js';
 import type { RateProcessorConfig, RateResult, RateSeries } from './types.js';
 
 /** Suffix that turns a counter's name into its rate gauge's name. */
@@ -62,6 +62,7 @@ export class RateProcessor {
   /** Undefined when topN is 0: nothing folds, and no per-point bookkeeping is kept for it. */
   private readonly topN: TopN | undefined;
   private readonly utilizationDescriptor: GaugeDescriptor;
+  private readonly linkSpeeds = new LinkSpeeds();
 
   /** @throws TypeError listing every problem when the config is invalid (see validateRateProcessorConfig). */
   constructor(config: RateProcessorConfig) {
@@ -82,7 +83,8 @@ export class RateProcessor {
   process(input: ScopeMetrics[]): RateResult {
     const { meta, config } = this;
     const gauges = new Map<string, PendingGauge>();
-    const linkSpeeds = new Map<string, number>();
+    const linkSpeeds = this.linkSpeeds;
+    linkSpeeds.beginRound();
     const segments: Segment[] = [];
 
     this.tracker.beginRound();
@@ -91,7 +93,7 @@ export class RateProcessor {
         if (isRateSource(metric)) {
           this.rates(metric, gauges, segments);
         } else if (metric.dataPointType === DATA_POINT_GAUGE && metric.descriptor.name === INTERFACE_SPEED_METRIC) {
-          collectLinkSpeeds(metric, INTERFACE_ATTRIBUTE, linkSpeeds);
+          linkSpeeds.collect(metric, INTERFACE_ATTRIBUTE);
         }
       }
     }
@@ -151,22 +153,23 @@ export class RateProcessor {
     if (to > from) segments.push({ metric: name, rates: g.columns, from, to });
   }
 
-  private capacityOf(attributes: Attributes, linkSpeeds: ReadonlyMap<string, number>): number | undefined {
+  private capacityOf(attributes: Attributes, linkSpeeds: LinkSpeeds): number | undefined {
     const name = attributes[INTERFACE_ATTRIBUTE];
     return typeof name === 'string' ? capacityFor(name, linkSpeeds, this.config.maxBandwidthBytesPerSecond) : undefined;
   }
 
   /** io.rate ÷ capacity per interface and direction, with the series states (top-N keeps the named ones). */
-  private utilization(io: PendingGauge | undefined, linkSpeeds: ReadonlyMap<string, number>): RateColumns {
+  private utilization(io: PendingGauge | undefined, linkSpeeds: LinkSpeeds): RateColumns {
     const max = this.config.maxBandwidthBytesPerSecond;
-    const columns = new RateColumns(io ? io.columns.length : 0);
-    if (io === undefined || (linkSpeeds.size === 0 && max <= 0)) return columns;
-    const { attributes, starts, ends, values, states } = io.columns;
-    for (let i = 0; i < io.columns.length; i++) {
+    if (io === undefined || (!linkSpeeds.any && max <= 0)) return new RateColumns(0);
+    const columns = new RateColumns(io.columns.length);
+    const rates = io.columns;
+    const { attributes, values, states } = rates;
+    for (let i = 0; i < rates.length; i++) {
       const a = attributes[i] as Attributes;
       const capacity = this.capacityOf(a, linkSpeeds);
       // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
-      if (capacity !== undefined) columns.push(a, starts[i] as HrTime, ends[i] as HrTime, (values[i] as number) / capacity, states[i] as SeriesState);
+      if (capacity !== undefined) columns.push(a, rates.startOf(i), rates.endOf(i), (values[i] as number) / capacity, states[i] as SeriesState);
     }
     return columns;
   }

@@ -49,7 +49,9 @@ export class TopN {
   private groupEpoch = 1;
   private round = 0;
   private pass = 0;
+  /** This round's entries are the first `scoredCount` (never shrunk: regrowing it every round allocated). */
   private readonly scored: InterfaceEntry[] = [];
+  private scoredCount = 0;
   private groupsUsed = 0;
 
   constructor(
@@ -59,7 +61,7 @@ export class TopN {
 
   beginRound(): void {
     this.round++;
-    this.scored.length = 0;
+    this.scoredCount = 0;
     if (this.groups.size > 2 * this.groupsUsed + 64) {
       this.groups.clear();
       this.groupEpoch++;
@@ -100,7 +102,7 @@ export class TopN {
       if (e.scored !== round) {
         e.scored = round;
         e.score = 0;
-        this.scored.push(e);
+        this.scored[this.scoredCount++] = e;
       }
       if (counts) e.score += values[i] as number;
     }
@@ -108,14 +110,16 @@ export class TopN {
 
   /** Marks the N best as kept; false when every interface fits and nothing folds. */
   select(): boolean {
-    const { scored, n } = this;
-    if (this.entries.size > 2 * scored.length + 64) {
+    const { scored, scoredCount, n } = this;
+    // Drops what older rounds left past this round's entries, so they can be collected.
+    if (scored.length > scoredCount) scored.length = scoredCount;
+    if (this.entries.size > 2 * scoredCount + 64) {
       // Churn left entries of interfaces that are gone. This round's flags are set on the entries
       // the states hold; from the next round on, states look their interface up in a new table.
       this.entries.clear();
       this.entryEpoch++;
     }
-    if (n <= 0 || scored.length <= n) return false;
+    if (n <= 0 || scoredCount <= n) return false;
     const top: InterfaceEntry[] = [];
     for (const e of scored) {
       let i = top.length;
@@ -149,14 +153,14 @@ export class TopN {
    */
   points(rates: RateColumns, folds: boolean): PointColumns {
     if (!folds) return rates.view();
-    const { attributes, starts, ends, values, states } = rates;
+    const { attributes, values, states } = rates;
     const out = { attributes: [] as Attributes[], values: [] as number[], startTimes: [] as HrTime[], endTimes: [] as HrTime[] };
     const pass = ++this.pass;
     let others: FoldGroup[] | undefined;
     for (let i = 0; i < rates.length; i++) {
       const state = states[i] as SeriesState;
-      const startTime = starts[i] as HrTime;
-      const endTime = ends[i] as HrTime;
+      const startTime = rates.startOf(i);
+      const endTime = rates.endOf(i);
       if (this.isNamed(state)) {
         out.attributes.push(attributes[i] as Attributes);
         out.values.push(values[i] as number);
@@ -184,7 +188,7 @@ export class TopN {
         out.endTimes.push(folded.endTime);
       }
     }
-    return { length: out.values.length, ...out, endTime: out.endTimes[0] ?? [0, 0] };
+    return { length: out.values.length, ...out, startTime: out.startTimes[0] ?? [0, 0], endTime: out.endTimes[0] ?? [0, 0] };
   }
 
   private groupOf(state: SeriesState, attributes: Attributes): FoldGroup {

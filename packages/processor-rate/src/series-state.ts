@@ -25,21 +25,27 @@ export interface SeriesState {
  * One round's rates of one gauge, column by column: top-N folds most of them away, and an object per
  * rate that is summed into "other" right after was most of what a round allocated. Read-only once
  * the round is over (lazy `series` reads them later).
+ *
+ * Every rate of a round usually spans the same interval (the previous sample's time to this one's),
+ * so the interval is kept once, and per rate only from the first rate that spans another: two
+ * arrays of a pointer per rate were two fifths of what a round allocated.
  */
 export class RateColumns {
   attributes: Attributes[];
-  /** The interval each rate covers: the previous sample's time and this one's. */
-  starts: HrTime[];
-  ends: HrTime[];
-  values: number[];
+  /** A typed array: a plain one is first allocated for tagged values, then again for doubles. */
+  values: Float64Array;
   states: SeriesState[];
   length = 0;
+  /** The interval of every rate while `starts` is undefined; of the first rate after. */
+  start: HrTime | undefined;
+  end: HrTime | undefined;
+  /** Each rate's interval, once two rates span different ones. */
+  starts: HrTime[] | undefined;
+  ends: HrTime[] | undefined;
 
   constructor(capacity = 0) {
     this.attributes = new Array<Attributes>(capacity);
-    this.starts = new Array<HrTime>(capacity);
-    this.ends = new Array<HrTime>(capacity);
-    this.values = new Array<number>(capacity);
+    this.values = new Float64Array(capacity);
     this.states = new Array<SeriesState>(capacity);
   }
 
@@ -47,45 +53,84 @@ export class RateColumns {
   reserve(n: number): void {
     const need = this.length + n;
     if (need <= this.values.length) return;
-    const grown = new RateColumns(need);
-    for (let i = 0; i < this.length; i++) {
-      grown.attributes[i] = this.attributes[i] as Attributes;
-      grown.starts[i] = this.starts[i] as HrTime;
-      grown.ends[i] = this.ends[i] as HrTime;
-      grown.states[i] = this.states[i] as SeriesState;
-      grown.values[i] = this.values[i] as number;
+    this.attributes = grow(this.attributes, this.length, need);
+    const values = new Float64Array(need);
+    values.set(this.values.subarray(0, this.length));
+    this.values = values;
+    this.states = grow(this.states, this.length, need);
+    if (this.starts !== undefined && this.ends !== undefined) {
+      this.starts = grow(this.starts, this.length, need);
+      this.ends = grow(this.ends, this.length, need);
     }
-    this.attributes = grown.attributes;
-    this.starts = grown.starts;
-    this.ends = grown.ends;
-    this.values = grown.values;
-    this.states = grown.states;
   }
 
   /** After reserve(). */
   push(attributes: Attributes, start: HrTime, end: HrTime, value: number, state: SeriesState): void {
     const i = this.length++;
     this.attributes[i] = attributes;
-    this.starts[i] = start;
-    this.ends[i] = end;
     this.values[i] = value;
     this.states[i] = state;
+    if (this.starts === undefined) {
+      if (i === 0) {
+        this.start = start;
+        this.end = end;
+        return;
+      }
+      if (sameTime(start, this.start as HrTime) && sameTime(end, this.end as HrTime)) return;
+      this.split(i);
+    }
+    (this.starts as HrTime[])[i] = start;
+    (this.ends as HrTime[])[i] = end;
+  }
+
+  startOf(i: number): HrTime {
+    return this.starts?.[i] ?? (this.start as HrTime);
+  }
+
+  endOf(i: number): HrTime {
+    return this.ends?.[i] ?? (this.end as HrTime);
   }
 
   /** The rates whose series `keep` accepts, in order. */
   filter(keep: (state: SeriesState) => boolean): RateColumns {
-    const out = new RateColumns(this.length);
+    let n = 0;
+    for (let i = 0; i < this.length; i++) if (keep(this.states[i] as SeriesState)) n++;
+    const out = new RateColumns(n);
     for (let i = 0; i < this.length; i++) {
       const state = this.states[i] as SeriesState;
-      if (keep(state)) out.push(this.attributes[i] as Attributes, this.starts[i] as HrTime, this.ends[i] as HrTime, this.values[i] as number, state);
+      if (keep(state)) out.push(this.attributes[i] as Attributes, this.startOf(i), this.endOf(i), this.values[i] as number, state);
     }
     return out;
   }
 
   /** The round's rates as a metric's point columns (read-only from here on). */
   view(): PointColumns {
-    return { length: this.length, attributes: this.attributes, values: this.values, startTimes: this.starts, endTimes: this.ends, endTime: this.ends[0] ?? [0, 0] };
+    const none: HrTime = [0, 0];
+    return { length: this.length, attributes: this.attributes, values: this.values, startTimes: this.starts, startTime: this.start ?? none, endTimes: this.ends, endTime: this.end ?? none };
   }
+
+  /** The first `n` rates all span start..end: from here on each keeps its own. */
+  private split(n: number): void {
+    const capacity = this.values.length;
+    const starts = new Array<HrTime>(capacity);
+    const ends = new Array<HrTime>(capacity);
+    for (let i = 0; i < n; i++) {
+      starts[i] = this.start as HrTime;
+      ends[i] = this.end as HrTime;
+    }
+    this.starts = starts;
+    this.ends = ends;
+  }
+}
+
+function grow<T>(from: T[], length: number, capacity: number): T[] {
+  const to = new Array<T>(capacity);
+  for (let i = 0; i < length; i++) to[i] = from[i] as T;
+  return to;
+}
+
+function sameTime(a: HrTime, b: HrTime): boolean {
+  return a === b || (a[0] === b[0] && a[1] === b[1]);
 }
 
 /**
@@ -140,6 +185,7 @@ export class MetricSeries {
     const { attributes: allAttributes, values, startTimes, endTimes } = points;
     // One private copy of the shared end time for the whole metric (see RateTracker.ownCopy).
     const sharedEnd = endTimes === undefined ? tracker.ownCopy(points.endTime) : undefined;
+    const sharedStart = startTimes === undefined ? points.startTime : undefined;
     let position = this.position;
     let shift = this.shift;
     let seen = this.seen;
@@ -152,7 +198,7 @@ export class MetricSeries {
         next[here] = undefined;
         continue;
       }
-      const startTime = startTimes[i] as HrTime;
+      const startTime = sharedStart ?? ((startTimes as readonly HrTime[])[i] as HrTime);
       const end = sharedEnd ?? tracker.ownCopy((endTimes as readonly HrTime[])[i] as HrTime);
       const guess = here + shift;
       let s = guess < lastLength ? last[guess] : undefined;

@@ -69,6 +69,8 @@ export class NetifReceiver {
   private readonly parser = new ProcNetDevParser();
   /** Insertion order is the refresh order: a refreshed interface is moved to the end. */
   private readonly tracked = new Map<string, Tracked>();
+  /** sample()'s scratch: the Tracked of each row of /proc/net/dev, reused (entries are overwritten every sample). */
+  private readonly trackedRows: (Tracked | undefined)[] = [];
   private generation = 0;
   /** 0: no cap. */
   readonly maxInterfaces: number;
@@ -109,23 +111,33 @@ export class NetifReceiver {
     const problems = parsed.problems.map((p) => `${path} line ${p.line}: ${p.message} — line skipped`);
     const generation = ++this.generation;
 
-    const rows: typeof parsed.interfaces = [];
-    const newcomers: typeof parsed.interfaces = [];
-    const listedNow = new Set<string>();
-    for (const row of parsed.interfaces) {
+    // Each listed interface's Tracked, by its row (undefined: filtered out, listed twice, or new).
+    // A Tracked marks itself listed with `seen`; a Set of names per sample was a visible share of it.
+    const rows = parsed.interfaces;
+    const trackedRows = this.trackedRows;
+    trackedRows.length = rows.length;
+    let newcomers: ParsedInterface[] | undefined;
+    let newcomerRows: number[] | undefined;
+    let newNames: Set<string> | undefined;
+    let listed = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as ParsedInterface;
+      trackedRows[r] = undefined;
       const { name, counters } = row;
       if (!this.filter(name)) continue;
-      if (listedNow.has(name)) {
+      const t = this.tracked.get(name);
+      if (t === undefined ? newNames?.has(name) === true : t.seen === generation) {
         problems.push(`${path}: interface ${JSON.stringify(name)} is listed more than once — later line skipped`);
         continue;
       }
-      listedNow.add(name);
-      rows.push(row);
-      const t = this.tracked.get(name);
+      listed++;
       if (t === undefined) {
-        newcomers.push(row);
+        (newNames ??= new Set()).add(name);
+        (newcomers ??= []).push(row);
+        (newcomerRows ??= []).push(r);
         continue;
       }
+      trackedRows[r] = t;
       // A decrease means the counters restarted (driver reload, re-created link, 32-bit wrap):
       // a new start time tells the backend not to compute a negative rate across it.
       if (decreased(t.counters, counters)) {
@@ -137,23 +149,33 @@ export class NetifReceiver {
       t.counters = counters;
       t.seen = generation;
     }
-    for (const [name, t] of this.tracked) {
-      if (t.seen === generation) continue;
-      this.tracked.delete(name);
-      this.fs.forgetLink(name);
+    if (this.tracked.size > listed - (newcomers?.length ?? 0)) {
+      for (const [name, t] of this.tracked) {
+        if (t.seen === generation) continue;
+        this.tracked.delete(name);
+        this.fs.forgetLink(name);
+      }
     }
 
-    const admitted = this.admit(newcomers, listedNow);
-    for (const { name, counters } of admitted) {
-      this.fs.forgetLink(name);
-      this.tracked.set(name, { name, counters, startTime: time, link: this.readLink(name, problems, undefined), seen: generation, linkRead: generation, refreshes: 0, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined });
+    const admitted = newcomers === undefined ? [] : this.admit(newcomers, (name) => newNames?.has(name) === true || this.tracked.get(name)?.seen === generation);
+    if (newcomers !== undefined && newcomerRows !== undefined && admitted.length > 0) {
+      // With a cap, admit() picks some newcomers and orders them: find each one's row.
+      const rowOf = admitted === newcomers ? undefined : new Map(newcomers.map((row, j) => [row, newcomerRows[j] as number]));
+      for (let j = 0; j < admitted.length; j++) {
+        const row = admitted[j] as ParsedInterface;
+        const { name, counters } = row;
+        this.fs.forgetLink(name);
+        const t: Tracked = { name, counters, startTime: time, link: this.readLink(name, problems, undefined), seen: generation, linkRead: generation, refreshes: 0, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined };
+        this.tracked.set(name, t);
+        trackedRows[(rowOf === undefined ? newcomerRows[j] : rowOf.get(row)) as number] = t;
+      }
     }
     this.refreshSomeLinks(monotonicMs, generation, admitted.length, problems);
 
     // In /proc/net/dev order, whatever order the interfaces were admitted in.
     const interfaces: InterfaceSample[] = [];
-    for (const { name } of rows) {
-      const t = this.tracked.get(name);
+    for (let r = 0; r < rows.length; r++) {
+      const t = trackedRows[r];
       if (t === undefined) continue;
       // The parser hands out the same counters object for an unchanged line: an idle interface is
       // the same (immutable) InterfaceSample again, not a new object per sample.
@@ -163,7 +185,7 @@ export class NetifReceiver {
       }
       interfaces.push(s);
     }
-    return { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: rows.length - interfaces.length };
+    return { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: listed - interfaces.length };
   }
 
   /** Releases the sysfs files kept open for refreshes. The receiver can still sample afterwards (it reopens them). */
@@ -183,9 +205,9 @@ export class NetifReceiver {
    * seen earliest (those waiting since an earlier round first, then this round's in file order),
    * so a kept interface never loses its series to a newer or busier one.
    */
-  private admit(newcomers: ParsedInterface[], listedNow: ReadonlySet<string>): ParsedInterface[] {
+  private admit(newcomers: ParsedInterface[], listedNow: (name: string) => boolean): ParsedInterface[] {
     if (this.maxInterfaces === 0) return newcomers;
-    for (const name of this.waiting.keys()) if (!listedNow.has(name)) this.waiting.delete(name);
+    for (const name of this.waiting.keys()) if (!listedNow(name)) this.waiting.delete(name);
     for (const { name } of newcomers) if (!this.waiting.has(name)) this.waiting.set(name, ++this.firstSeenOrder);
     const free = Math.max(0, this.maxInterfaces - this.tracked.size);
     const order = (n: ParsedInterface) => this.waiting.get(n.name) ?? 0;

@@ -122,7 +122,7 @@ export class ScopeMetricsBuilder {
         metrics.push(
           withColumns<SumMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_SUM, isMonotonic: m.monotonic, aggregationTemporality: TEMPORALITY_CUMULATIVE },
-            { length: k, attributes: layout.attributes, values, startTimes: layout.startTimes, endTime: time },
+            { length: k, attributes: layout.attributes, values, startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time },
           ),
         );
       } else {
@@ -138,7 +138,7 @@ export class ScopeMetricsBuilder {
         metrics.push(
           withColumns<GaugeMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
-            { length: k, attributes: layout.attributes, values: k === n ? values : values.subarray(0, k), startTimes: layout.startTimes, endTime: time },
+            { length: k, attributes: layout.attributes, values: k === n ? values : values.subarray(0, k), startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time },
           ),
         );
       }

@@ -32,6 +32,20 @@ describe('BodyPool', () => {
     pool.release(Buffer.alloc(10));
   });
 
+  it('lets go of a free piece much bigger than asked for, and reuses one that fits', () => {
+    const pool = new BodyPool();
+    const big = pool.take(4 << 20);
+    pool.release(big);
+    const fits = pool.take(7 << 19);
+    assert.ok(fits.buffer === big.buffer, '3.5 MB asked, 4 MB free (within a quarter): reused');
+    pool.release(fits);
+    const small = pool.take(2 << 20);
+    assert.ok(small.buffer !== big.buffer, '4 MB for a 2 MB body: let go');
+    assert.equal(small.length, 2 << 20);
+    pool.release(small);
+    assert.ok(pool.take(2 << 20).buffer === small.buffer, 'the right-sized piece is what is kept');
+  });
+
   it('lets the writer reuse memory nobody holds, and never memory someone does', () => {
     const pool = new BodyPool();
     const writer = new ExpositionWriter(pool);

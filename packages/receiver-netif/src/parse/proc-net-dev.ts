@@ -173,8 +173,8 @@ function asBuffer(bytes: Uint8Array): Buffer {
  */
 export class ProcNetDevParser {
   private last: LastLines = { bytes: Buffer.alloc(0), starts: [], ends: [], parsed: [] };
-  /** The buffer of the parse before last, reused for the next copy. */
-  private spare: Buffer = Buffer.alloc(0);
+  /** The lines of the parse before last, reused for the next (bytes and arrays: they were a third of what a parse allocated). */
+  private spare: LastLines = { bytes: Buffer.alloc(0), starts: [], ends: [], parsed: [] };
 
   parse(bytes: Uint8Array): ProcNetDev {
     const buf = asBuffer(bytes);
@@ -182,7 +182,9 @@ export class ProcNetDevParser {
     const problems: ParseProblem[] = [];
     const last = this.last;
     const lastBytes = last.bytes;
-    const next: LastLines = { bytes: this.copy(buf), starts: [], ends: [], parsed: [] };
+    const next = this.spare;
+    next.bytes = this.copy(buf, next.bytes);
+    let lines = 0;
     const len = buf.length;
     let start = 0;
     let lineNo = 0;
@@ -209,21 +211,22 @@ export class ProcNetDevParser {
           parseLine(line, 0, line.length, lineNo, interfaces, problems);
         }
         if (interfaces.length > at) {
-          next.starts.push(start);
-          next.ends.push(end);
-          next.parsed.push(kernel ? interfaces[at] : undefined);
+          next.starts[lines] = start;
+          next.ends[lines] = end;
+          next.parsed[lines++] = kernel ? interfaces[at] : undefined;
         }
       }
       start = end + 1;
     }
-    this.spare = lastBytes;
+    // Entries past `lines` are from an older parse; cut, or a line there would match stale text.
+    next.starts.length = next.ends.length = next.parsed.length = lines;
+    this.spare = last;
     this.last = next;
     return { interfaces, problems };
   }
 
-  /** A copy of the file to compare the next one with, in the buffer the parse before last used. */
-  private copy(buf: Buffer): Buffer {
-    let target = this.spare;
+  /** A copy of the file to compare the next one with, in `target` (the buffer the parse before last used) when it fits. */
+  private copy(buf: Buffer, target: Buffer): Buffer {
     if (target.length < buf.length) target = Buffer.allocUnsafe(Math.max(buf.length + (buf.length >> 3), 4096));
     buf.copy(target, 0, 0, buf.length);
     return target;

@@ -19,6 +19,11 @@ export class BodyPool {
 
   /** At least `size` bytes, with one lease held by the caller. */
   take(size: number): Buffer {
+    // A piece much bigger than asked for is let go rather than kept in use: the first encode grows
+    // its buffer by doubling, and the 4 MB piece it ended with at 1000 interfaces (for a 2.2 MB
+    // body) was otherwise handed out again forever.
+    const tooBig = size + (size >> 2) + 65536;
+    for (let j = this.free.length - 1; j >= 0; j--) if ((this.free[j] as Buffer).length > tooBig) this.free.splice(j, 1);
     const i = this.free.findIndex((b) => b.length >= size);
     // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool.
     const buf = i === -1 ? Buffer.allocUnsafeSlow(size) : (this.free.splice(i, 1)[0] as Buffer);
