@@ -92,7 +92,7 @@ async function inside(): Promise<void> {
   const shebang = agentShebang(AGENT);
   const agent = new Server(
     'otel-netif',
-    ['/usr/bin/env', [...shebang.env, process.execPath, ...shebang.nodeFlags, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', '--interval', `${intervalMs}ms`]],
+    ['/usr/bin/env', [...shebang.env, process.execPath, ...shebang.nodeFlags, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'info', '--interval', `${intervalMs}ms`]],
     agentEnv(),
   );
   onCleanup(() => void agent.stop());
@@ -123,7 +123,7 @@ async function inside(): Promise<void> {
   let lastRead = 0;
   await sleep(3000);
   while (Date.now() < endAt) {
-    if (!agent.alive) throw new Error(`otel-netif exited during the soak: ${agent.stderrTail}`);
+    if (!agent.alive) throw new Error(`otel-netif ended (${agent.ended ?? '?'}) after ${Math.round((Date.now() - started) / 1000)} s of the soak: ${agent.stderrTail}`);
     churnOnce();
     const now = Date.now();
     if (now - lastScrape >= 5000) {

@@ -32,6 +32,12 @@ export class Server {
     return this.tail;
   }
 
+  /** How it ended ("exit 1", "signal SIGKILL"), or undefined while it runs. */
+  get ended(): string | undefined {
+    if (this.child.signalCode !== null) return `signal ${this.child.signalCode}`;
+    return this.child.exitCode === null ? undefined : `exit ${this.child.exitCode}`;
+  }
+
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 
 // Compared against when the user is unknown, so an unknown user takes as long as a wrong
 // password and response times do not tell which user names exist. Cost 10, like htpasswd's.
@@ -35,6 +34,8 @@ export class BasicAuth {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     // bcryptjs's async compare yields to the event loop, so sampling and other scrapes go on.
+    // Loaded on first use: an agent without basic auth never holds it.
+    const { default: bcrypt } = await import('bcryptjs');
     const ok = (await bcrypt.compare(creds.password, hash ?? DUMMY_HASH)) && hash !== undefined;
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, ok);
