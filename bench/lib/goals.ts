@@ -131,7 +131,10 @@ function encoder(r: BenchResults): Goal {
     detail:
       `at ${s.n}: gzip ${r.gzip ? (gzipOk ? 'served when asked' : 'NOT served when asked') : 'not requested in this run'}; ` +
       `reuse ${reuse ? 'works' : 'does not work'} (cached scrape ${formatMs(scrape.medianMs)}, CPU ${formatMs(scrape.cpuMsPerScrape)}); ` +
-      `encoding${r.gzip ? ' and gzipping' : ''} a new snapshot takes ${formatMs(encodeMs)} (${measured ? 'in-process, done before the scrape asks' : 'fresh minus cached scrape'}), ${encodeMs <= s.sample.medianMs ? 'less' : 'more'} than the sample itself (${formatMs(s.sample.medianMs)})`,
+      `encoding${r.gzip ? ' and gzipping' : ''} a new snapshot takes ${formatMs(encodeMs)} (${measured ? 'in-process, done before the scrape asks' : 'fresh minus cached scrape'}), ${encodeMs <= s.sample.medianMs ? 'less' : 'more'} than the sample itself (${formatMs(s.sample.medianMs)})` +
+      (r.gzip && s.sample.gzipWholeMedianMs !== undefined && s.sample.gzipReusedShare !== undefined
+        ? `; ${Math.round(100 * s.sample.gzipReusedShare)}% of gzip chunks reused on these idle taps, and ${formatMs((s.sample.encodeMedianMs ?? 0) + s.sample.gzipWholeMedianMs)} where every line changed`
+        : ''),
   };
 }
 

@@ -59,7 +59,8 @@ interface SampleCostOutput {
   readFile: { medianMs: number };
   parse: { medianMs: number };
   encode: { medianMs: number };
-  gzip: { medianMs: number };
+  gzip: { medianMs: number; reusedShare: number };
+  gzipWhole: { medianMs: number };
   networkInterfaces: { medianMs: number };
 }
 
@@ -82,6 +83,8 @@ export function runSample(env: BenchEnv, budgetMs: number, profileFile?: string)
     parseMedianMs: r.parse.medianMs,
     encodeMedianMs: r.encode.medianMs,
     gzipMedianMs: r.gzip.medianMs,
+    gzipReusedShare: r.gzip.reusedShare,
+    gzipWholeMedianMs: r.gzipWhole.medianMs,
   };
 }
 

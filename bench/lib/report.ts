@@ -116,7 +116,10 @@ export function renderBreakdown(r: BenchResults): string {
     row('whole sample: read + parse + track + ScopeMetrics + rates + top-N', r, (s) => formatMs(s.sample?.medianMs)),
     row('… with the sysfs refresh share', r, (s) => formatMs(s.sample?.withRefreshMedianMs)),
     row('encode one new snapshot for /metrics (no top-N, unchanged lines reused)', r, (s) => formatMs(s.sample?.encodeMedianMs)),
-    row('… gzip it (level 1)', r, (s) => formatMs(s.sample?.gzipMedianMs)),
+    row('… gzip it (level 1; chunks unchanged since the last body reused, share in brackets)', r, (s) =>
+      s.sample?.gzipReusedShare === undefined ? formatMs(s.sample?.gzipMedianMs) : `${formatMs(s.sample.gzipMedianMs)} (${Math.round(100 * s.sample.gzipReusedShare)}%)`,
+    ),
+    row('… gzip the whole body (every line changed)', r, (s) => formatMs(s.sample?.gzipWholeMedianMs)),
     row('first scrape after a new sample (encoded ahead, so mostly sending)', r, (s) => formatMs(s.cycle?.freshScrapeMedianMs)),
   ]);
 }

@@ -64,7 +64,12 @@ export interface SampleStats {
   parseMedianMs: number;
   /** Encoding one new snapshot for /metrics and gzipping it, in-process; absent in older results. */
   encodeMedianMs?: number;
+  /** The agent's gzip of a new body: chunks unchanged since the body before keep their compressed bytes. */
   gzipMedianMs?: number;
+  /** Share of chunks reused in those gzips (idle bench taps: nearly all). */
+  gzipReusedShare?: number;
+  /** One gzip of the whole body: what a host where every line changed pays. */
+  gzipWholeMedianMs?: number;
 }
 
 /** otel-netif at a short interval scraped once per interval: all CPU over the window ÷ samples. */

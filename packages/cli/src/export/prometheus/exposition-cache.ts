@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
+import { ChunkedGzip } from './chunked-gzip.js';
 import type { PipelineSnapshot } from '../../pipeline/pipeline.js';
 import { encodeExposition } from './encode.js';
 import type { EncodeOptions } from './encode.js';
@@ -27,6 +28,8 @@ export type ExpositionEncoder = typeof encodeExposition;
 export interface Exposition {
   seq: number;
   body: Buffer;
+  /** Chunk boundaries for ChunkedGzip (ExpositionWriter's); undefined: gzip the body as one. */
+  chunks?: readonly number[];
   /** Made on the first scrape that asks for gzip (or ahead of it), then shared by later ones. */
   gzipped?: Promise<Buffer>;
 }
@@ -41,6 +44,7 @@ export class ExpositionCache {
   private current: Exposition | undefined;
   private readonly pool = new BodyPool();
   private readonly writer: ExpositionWriter | undefined;
+  private readonly chunkedGzip: ChunkedGzip;
   /** performance.now() of the last few scrapes, oldest first, and whether the last asked for gzip. */
   private readonly scrapes: number[] = [];
   private lastScrapeGzip = false;
@@ -54,6 +58,7 @@ export class ExpositionCache {
   ) {
     // A replaced encoder (tests count calls through it) is called as before, once per snapshot.
     this.writer = encode === encodeExposition ? new ExpositionWriter(this.pool) : undefined;
+    this.chunkedGzip = new ChunkedGzip(GZIP_OPTIONS, (body) => this.hold(body));
   }
 
   /**
@@ -126,7 +131,7 @@ export class ExpositionCache {
       // The cache's own lease on the current body; the body it replaces loses it.
       this.pool.lease(body);
       if (this.current) this.pool.release(this.current.body);
-      this.current = { seq: snapshot.seq, body };
+      this.current = this.writer ? { seq: snapshot.seq, body, chunks: this.writer.chunks } : { seq: snapshot.seq, body };
     }
     return this.current;
   }
@@ -134,7 +139,7 @@ export class ExpositionCache {
   private compress(exposition: Exposition): Promise<Buffer> {
     if (!exposition.gzipped) {
       const done = this.hold(exposition.body);
-      const p = gzipAsync(exposition.body, GZIP_OPTIONS).finally(done);
+      const p = (exposition.chunks ? this.chunkedGzip.gzip(exposition.body, exposition.chunks) : gzipAsync(exposition.body, GZIP_OPTIONS)).finally(done);
       exposition.gzipped = p;
       // A failed compression is not cached: the next scrape tries again.
       p.catch(() => {

@@ -54,6 +54,10 @@ interface PlannedFamily {
 
 const NEWLINE = 10;
 const MAX_FAMILIES = 10_000;
+// Chunks for ChunkedGzip: at least this many lines each, and about this many chunks per body. A
+// power of two lines per chunk, so a few interfaces more or less keep the same chunk boundaries.
+const MIN_CHUNK_LINES = 512;
+const TARGET_CHUNKS = 64;
 
 /** A slot for `n` points: the spare one's arrays when they are big enough (and not `last`'s). */
 function reuseSlot(spare: Slot | undefined, last: Slot | undefined, descriptor: object, n: number): Slot {
@@ -98,6 +102,8 @@ export class ExpositionWriter {
   /** target_info of the last resource seen: the pipeline's resource never changes. */
   private resource: Resource | undefined;
   private target: Buffer = Buffer.alloc(0);
+  private chunkLines = MIN_CHUNK_LINES;
+  private bounds: number[] = [0];
 
   /**
    * `pool`: take output memory from it, and hold a lease on the last body (which the next encode
@@ -107,6 +113,10 @@ export class ExpositionWriter {
 
   encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}): Buffer {
     const plan = this.plan(scopeMetrics, opts.onSkip);
+    let lines = 0;
+    for (const f of plan) lines += f.points;
+    this.chunkLines = Math.max(MIN_CHUNK_LINES, 2 ** Math.ceil(Math.log2(Math.max(1, lines / TARGET_CHUNKS))));
+    this.bounds = [0];
     const previous = this.previous;
     this.buf = this.alloc(Math.max(4096, Math.ceil(previous.length * 1.0625) + 4096));
     this.off = 0;
@@ -129,6 +139,7 @@ export class ExpositionWriter {
       written.push([state, slots]);
     }
     this.flushRun();
+    if (this.off > (this.bounds[this.bounds.length - 1] as number)) this.bounds.push(this.off);
     // Committed only now: the slots describe `body`, which becomes `previous` only now.
     for (const [state, slots] of written) {
       state.spare = state.slots;
@@ -192,11 +203,13 @@ export class ExpositionWriter {
     const lastN = reusable ? last.length : 0;
     const { attributes: lastAttributes, labels: lastLabels, values: lastValues, starts: lastStarts } = last ?? slot;
     const { attributes: slotAttributes, labels: slotLabels, values: slotValues, starts } = slot;
+    const { bounds, chunkLines } = this;
     for (let i = 0; i < n; i++) {
       const attributes = pointAttributes[i] as Attributes;
       const value = pointValues[i] as number;
       let labels: Uint8Array;
       starts[i] = this.off;
+      if (i % chunkLines === 0 && this.off > (bounds[bounds.length - 1] as number)) bounds.push(this.off);
       slotAttributes[i] = attributes;
       slotValues[i] = value;
       if (i < lastN && lastAttributes[i] === attributes) {
@@ -262,6 +275,15 @@ export class ExpositionWriter {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.off);
     this.off += bytes.length;
+  }
+
+  /**
+   * Where the last body's chunks start, ascending from 0 and ending with its length: whole lines,
+   * a new chunk at each metric's first line and every chunkLines lines within it, so a chunk keeps
+   * the same lines from one body to the next while the interfaces do.
+   */
+  get chunks(): readonly number[] {
+    return this.bounds;
   }
 
   /** The value as formatSampleValue() spells it; integers digit by digit, without a string. */

@@ -1,0 +1,115 @@
+import { constants, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
+import { crc32Combine } from './crc32-combine.js';
+
+/** One chunk of a body, compressed on its own: raw deflate ending in a sync flush (byte-aligned, not final). */
+interface Piece {
+  length: number;
+  crc: number;
+  deflated: Buffer;
+}
+
+interface Gzipped {
+  body: Buffer;
+  bounds: readonly number[];
+  pieces: Piece[];
+  release: () => void;
+}
+
+// The gzip header of RFC 1952: deflate, no name or time, "unknown" OS; and the empty final block
+// (fixed Huffman, end-of-block only) that ends the deflate stream after the last sync-flushed piece.
+const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
+
+function deflatePiece(chunk: Buffer, options: ZlibOptions): Promise<Piece> {
+  return new Promise((resolve, reject) => {
+    deflateRaw(chunk, { ...options, finishFlush: constants.Z_SYNC_FLUSH }, (err, deflated) => {
+      if (err) reject(err);
+      else resolve({ length: chunk.length, crc: crc32(chunk), deflated });
+    });
+  });
+}
+
+export interface ChunkedGzipStats {
+  /** Chunks of the last body taken from the body gzipped before it, and chunks compressed anew. */
+  reused: number;
+  compressed: number;
+}
+
+/**
+ * gzip for bodies that mostly repeat the one before: each chunk (a range of whole lines the writer
+ * chose) is deflated on its own, and a chunk byte-for-byte equal to the same chunk of the previous
+ * body keeps its compressed bytes and CRC. At 4000 idle interfaces this turns 26 ms of compression
+ * per sample into a memcmp of the body; a chunk that changed costs what it did, and the output is
+ * one ordinary gzip member (pieces joined by sync flushes, CRC combined), readable by any client.
+ * Chunks compress independently, which costs about 1% in size against one stream.
+ */
+export class ChunkedGzip {
+  private last: Gzipped | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly stats: ChunkedGzipStats = { reused: 0, compressed: 0 };
+
+  /** `hold` keeps a body's memory from being reused (it is compared with the next one) until released. */
+  constructor(
+    private readonly options: ZlibOptions,
+    private readonly hold: (body: Buffer) => () => void,
+  ) {}
+
+  /**
+   * gzip of `body`, whose chunks start at `bounds` (ascending byte offsets from 0, ending with
+   * body.length). One body at a time: each is compared with the one gzipped before it.
+   */
+  gzip(body: Buffer, bounds: readonly number[]): Promise<Buffer> {
+    const run = this.queue.then(() => this.compress(body, bounds));
+    // The queue holds neither the result nor the error: only the order.
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async compress(body: Buffer, bounds: readonly number[]): Promise<Buffer> {
+    const last = this.last;
+    const pending: (Piece | Promise<Piece>)[] = [];
+    let reused = 0;
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const start = bounds[i] as number;
+      const end = bounds[i + 1] as number;
+      const same = last !== undefined && i + 1 < last.bounds.length && sameBytes(body, start, end, last.body, last.bounds[i] as number, last.bounds[i + 1] as number);
+      if (same) {
+        pending.push(last.pieces[i] as Piece);
+        reused++;
+      } else {
+        pending.push(deflatePiece(body.subarray(start, end), this.options));
+      }
+    }
+    const pieces = await Promise.all(pending);
+    const release = this.hold(body);
+    last?.release();
+    this.last = { body, bounds, pieces, release };
+    this.stats.reused = reused;
+    this.stats.compressed = pieces.length - reused;
+    return assemble(pieces, body.length);
+  }
+}
+
+function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
+  return aEnd - aStart === bEnd - bStart && a.compare(b, bStart, bEnd, aStart, aEnd) === 0;
+}
+
+function assemble(pieces: readonly Piece[], bodyLength: number): Buffer {
+  let size = HEADER.length + FINAL_BLOCK.length + 8;
+  for (const p of pieces) size += p.deflated.length;
+  const out = Buffer.allocUnsafe(size);
+  let off = HEADER.copy(out, 0);
+  let crc = 0;
+  for (const p of pieces) {
+    off += p.deflated.copy(out, off);
+    crc = crc32Combine(crc, p.crc, p.length);
+  }
+  off += FINAL_BLOCK.copy(out, off);
+  out.writeUInt32LE(crc, off);
+  // ISIZE: the length modulo 2^32.
+  out.writeUInt32LE(bodyLength % 0x100000000, off + 4);
+  return out;
+}
