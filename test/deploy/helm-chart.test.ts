@@ -39,9 +39,9 @@ describe('deploy: Helm chart (deploy/helm/otel-netif)', function () {
     ensureHelm();
   });
 
-  it('has the four ci/*-values.yaml examples the chart promises', () => {
+  it('has the five ci/*-values.yaml examples the chart promises', () => {
     assert.deepEqual(ciValuesFiles().map((f) => basename(f)), [
-      'default-values.yaml', 'monitors-rules-values.yaml', 'no-hostnetwork-values.yaml', 'otlp-secret-values.yaml',
+      'default-values.yaml', 'monitors-rules-values.yaml', 'no-hostnetwork-values.yaml', 'otlp-secret-values.yaml', 'web-config-values.yaml',
     ]);
   });
 
@@ -134,7 +134,7 @@ describe('deploy: Helm chart (deploy/helm/otel-netif)', function () {
 
     it('says additionalProperties on every object; true only where a Kubernetes object is passed through', () => {
       const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as Obj;
-      const passThrough = new Set(['global', 'extraEnv[].valueFrom', 'affinity.nodeAffinity', 'affinity.podAffinity', 'affinity.podAntiAffinity']);
+      const passThrough = new Set(['global', 'extraEnv[].valueFrom', 'affinity.nodeAffinity', 'affinity.podAffinity', 'affinity.podAntiAffinity', 'serviceMonitor.tlsConfig', 'podMonitor.tlsConfig']);
       const problems: string[] = [];
       const walk = (node: Obj, path: string): void => {
         const types = ([] as unknown[]).concat(node.type ?? []);
@@ -227,6 +227,36 @@ describe('deploy: Helm chart (deploy/helm/otel-netif)', function () {
       assert.equal(env(c, 'OTEL_EXPORTER_OTLP_PROTOCOL')?.value, 'grpc');
       assert.ok((c.args as string[]).includes('--exporter=otlp'));
       assert.ok((c.args as string[]).includes('--export-interval=30s'));
+    });
+
+    it('with webConfig: mounts the web config and TLS Secrets, passes --web-config, probes and scrapes over HTTPS', () => {
+      const values = ['-f', join(CHART_DIR, 'ci', 'web-config-values.yaml')];
+      const objs = parseManifests(renderOk(values));
+      const ds = findObject(objs, 'DaemonSet') as Obj;
+      const c = container(ds);
+      assert.ok((c.args as string[]).includes('--web-config=/etc/otel-netif/web/web-config.yml'));
+      const mounts = Object.fromEntries((c.volumeMounts as Obj[]).map((m) => [m.name, m]));
+      assert.deepEqual(mounts['web-config'], { name: 'web-config', mountPath: '/etc/otel-netif/web', readOnly: true });
+      assert.deepEqual(mounts['web-tls'], { name: 'web-tls', mountPath: '/etc/otel-netif/tls', readOnly: true });
+      const volumes = Object.fromEntries((ds.spec.template.spec.volumes as Obj[]).map((v) => [v.name, v]));
+      assert.deepEqual(volumes['web-config']?.secret, { secretName: 'otel-netif-web' });
+      assert.deepEqual(volumes['web-tls']?.secret, { secretName: 'otel-netif-tls' });
+      // No Authorization header: the agent answers the probes without one.
+      for (const probe of [c.livenessProbe, c.readinessProbe] as Obj[]) assert.deepEqual(Object.keys(probe.httpGet).sort(), ['path', 'port', 'scheme']);
+      assert.equal(c.readinessProbe.httpGet.scheme, 'HTTPS');
+      const sm = findObject(objs, 'ServiceMonitor') as Obj;
+      const ep = sm.spec.endpoints[0] as Obj;
+      assert.equal(ep.scheme, 'https');
+      assert.deepEqual(ep.tlsConfig, { ca: { secret: { name: 'otel-netif-tls', key: 'ca.crt' } }, serverName: 'otel-netif' });
+      assert.deepEqual(ep.basicAuth.password, { name: 'otel-netif-scrape', key: 'password' });
+
+      // TLS without a CA for the scrape: HTTPS without verification, said explicitly; the PodMonitor too.
+      const pm = findObject(parseManifests(renderOk(['--set', 'webConfig.secretName=w', '--set', 'webConfig.tls=true', '--set', 'podMonitor.enabled=true'])), 'PodMonitor') as Obj;
+      assert.deepEqual([pm.spec.podMetricsEndpoints[0].scheme, pm.spec.podMetricsEndpoints[0].tlsConfig], ['https', { insecureSkipVerify: true }]);
+      // Without webConfig nothing of this is rendered.
+      const plain = container(daemonSet());
+      assert.ok(!(plain.args as string[]).some((a) => a.startsWith('--web-config')));
+      assert.equal(plain.readinessProbe.httpGet.scheme, undefined);
     });
 
     it('has no port, listen address, probes or Service without the prometheus exporter (the agent then serves no HTTP)', () => {

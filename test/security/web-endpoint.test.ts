@@ -78,15 +78,25 @@ describe('security: TLS and basic auth on the HTTP endpoint (--web-config)', fun
       assert.ok(a.stderrLines.some((l) => l.includes(`serving /metrics on https://127.0.0.1:${a.port}/metrics`) && l.endsWith('; basic auth for 1 user')), a.stderrLines.join('\n'));
     });
 
-    it('answers 401 with a Basic challenge to a wrong password, an unknown user and no credentials, on every path', async () => {
+    it('answers 401 with a Basic challenge to a wrong password, an unknown user and no credentials, on every path but the probes', async () => {
       for (const auth of [`${USER}:wrong`, `nobody:${PASSWORD}`, undefined]) {
-        for (const path of ['/metrics', '/readyz', '/healthz', '/', '/api/v1/interfaces', '/no-such-path']) {
+        for (const path of ['/metrics', '/', '/api/v1/interfaces', '/api/v1/events', '/no-such-path', '/healthz/x', '/readyz/']) {
           const r = await httpsGet(`${url}${path}`, { ca: pki.caCert, ...(auth ? { auth } : {}) });
           assert.equal(r.status, 401, `${path} with ${auth ?? 'no credentials'}`);
           assert.match(String(r.headers['www-authenticate']), /^Basic realm="otel-netif"/);
           assert.equal(r.body, 'Unauthorized\n');
         }
       }
+    });
+
+    it('answers the probes without credentials (kubelet has none), over TLS only', async () => {
+      for (const auth of [undefined, `${USER}:wrong`]) {
+        const health = await httpsGet(`${url}/healthz`, { ca: pki.caCert, ...(auth ? { auth } : {}) });
+        assert.deepEqual([health.status, health.body], [200, 'ok\n']);
+        const ready = await httpsGet(`${url}/readyz?verbose`, { ca: pki.caCert, ...(auth ? { auth } : {}) });
+        assert.deepEqual([ready.status, ready.body], [200, 'ready\n']);
+      }
+      await assert.rejects(plainGet(`http://127.0.0.1:${a.port}/healthz`), /socket hang up|ECONNRESET|Parse Error|EPROTO/);
     });
 
     it('refuses plain HTTP on the TLS port', async () => {

@@ -12,7 +12,7 @@ export interface HttpServerOptions {
   host: string;
   /** 0 lets the OS pick (tests); read the result from address(). */
   port: number;
-  /** --web-config: TLS and basic auth for every route; plain HTTP without. */
+  /** --web-config: TLS for every route, basic auth for all but /healthz and /readyz; plain HTTP without. */
   web?: WebConfig;
 }
 
@@ -36,6 +36,12 @@ interface Route {
   /** Method → handler. */
   methods: Map<string, RouteHandler>;
 }
+
+/**
+ * Paths basic auth does not cover: Kubernetes probes cannot take a password from a Secret, and a
+ * password written into the pod spec (httpGet.httpHeaders) is readable by anyone who can read pods.
+ */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -68,11 +74,12 @@ export function createHttpServer(opts: HttpServerOptions, logger: Logger): HttpS
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Before routing, so an unauthenticated client learns nothing, not even which paths exist.
-    if (guard && !(await guard(req, res))) return;
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    // Before routing, so an unauthenticated client learns nothing, not even which paths exist;
+    // except the probes, which say only "ok" or "ready" (TLS still applies to them).
+    if (guard && !OPEN_PATHS.has(path) && !(await guard(req, res))) return;
     const route = findRoute(path);
     if (!route) {
       sendText(res, 404, `not found: ${path}\n`);
