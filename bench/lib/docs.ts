@@ -101,6 +101,17 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   scrape every 15 s, after 150 s of warm-up: at one sample per 5 s, V8 takes a couple of minutes
   to compile the sampling path optimized (measured here: 2.7-3.8 ms/s of CPU after 15 s, under
   1 ms/s after 150 s); a DaemonSet runs for days. **Spawns** are counted with \`strace -f -e trace=process\` attached for a few samples.
+- **gzip** of a new body, in-process: as the agent does it (bench/inproc/sample-cost.ts drives the
+  agent's ExpositionWriter and ChunkedGzip over rotating snapshots: each chunk of whole lines that
+  is byte-for-byte the same as in the body before keeps its compressed bytes; the share reused is
+  in brackets, nearly all on idle taps), and, for a host where every line changed, one gzip of the
+  whole body at the same level.
+- **Soak** (\`npm run bench:soak\`, separate, 35 min, root): otel-netif as shipped in its own
+  namespace with 1000 taps, while every second 20 taps with new names are added and the oldest
+  deleted (new names are new series), scraped with gzip every 5 s; VmRSS every 10 s. "Flat" is the
+  highest and lowest reading after a 5-minute warm-up within 5% of the first one after it. Its
+  result (\`bench/results/soak.json\`, with its own date and commit) is reported above by every later
+  bench run.
 - The bench never fails CI: it is not part of \`npm test\` and asserts nothing about time.
 `;
 }

@@ -6,6 +6,7 @@ import { NetifReceiver, parseProcNetDev } from '@otel-netif/receiver-netif';
 import { benchInterfaceNames, renderProcNetDev, writeFixture } from '../../bench/lib/fixture.js';
 import { formatBytes, formatMs, formatRatio, markdownTable, ratioSentence } from '../../bench/lib/format.js';
 import { evaluateGoals } from '../../bench/lib/goals.js';
+import type { SoakResult } from '../../bench/lib/soak-result.js';
 import type { BenchResults, SizeResult } from '../../bench/lib/results.js';
 import { growthExponent, median, percentile } from '../../bench/lib/stats.js';
 
@@ -109,5 +110,23 @@ describe('bench: table and ratio formatting', () => {
     assert.equal(met?.status, 'met');
     assert.equal(met?.detail, '1.5× (3 ms vs 2 ms; CPU 3 ms vs 2 ms); with its share of sysfs refresh 5× (10 ms)');
     assert.equal(evaluateGoals(results(size(5)))[0]?.status, 'missed');
+  });
+  it('judges the soak goal from bench:soak\'s result: flat within 5% over 30 min after the warm-up', () => {
+    const base: BenchResults = {
+      version: 1, date: '2026-01-01T00:00:00Z', mode: 'netns', quick: false, gzip: true, runtimeMs: 0, sizes: [],
+      machine: { nproc: 2, cpuModel: 'x', kernel: 'y', node: 'v20', nodeExporter: '1.5.0', hostMetrics: '0.39.0' },
+    };
+    const soak = (maxKb: number, minutes = 35): SoakResult => ({
+      date: '2026-01-02T00:00:00Z', commit: 'abc1234', minutes, warmupMinutes: 5, size: 1000, churnPerSecond: 20, intervalMs: 5000,
+      tapsAdded: 42000, scrapes: 420, scrapeErrors: 0, rssKbAfterWarmup: 80 * 1024, rssKbLast: 81 * 1024, rssKbMax: maxKb, rssKbMin: 79 * 1024,
+      seriesLast: 23000, readings: [],
+    });
+    const goal = (r: BenchResults) => evaluateGoals(r).find((g) => g.goal.includes('soak'));
+    assert.equal(goal(base)?.status, 'not measured');
+    const flat = goal({ ...base, soak: soak(83 * 1024) });
+    assert.equal(flat?.status, 'met');
+    assert.match(flat?.detail ?? '', /RSS 80\.0 MB → 81\.0 MB, range 79\.0 MB–83\.0 MB \(\+3\.8% \/ −1\.3%\).*abc1234/);
+    assert.equal(goal({ ...base, soak: soak(85 * 1024) })?.status, 'missed', '+6.3%');
+    assert.equal(goal({ ...base, soak: soak(83 * 1024, 20) })?.status, 'not measured', '15 min after the warm-up is not a 30-minute soak');
   });
 });
