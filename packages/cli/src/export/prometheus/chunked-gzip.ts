@@ -19,6 +19,8 @@ interface Gzipped {
 // (fixed Huffman, end-of-block only) that ends the deflate stream after the last sync-flushed piece.
 const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
+/** Chunks compressed at once on libuv's pool: enough to use two cores, few enough to bound zlib's memory. */
+const DEFLATE_CONCURRENCY = 2;
 
 function deflatePiece(chunk: Buffer, options: ZlibOptions): Promise<Piece> {
   return new Promise((resolve, reject) => {
@@ -70,25 +72,32 @@ export class ChunkedGzip {
 
   private async compress(body: Buffer, bounds: readonly number[]): Promise<Buffer> {
     const last = this.last;
-    const pending: (Piece | Promise<Piece>)[] = [];
-    let reused = 0;
-    for (let i = 0; i + 1 < bounds.length; i++) {
+    const count = Math.max(0, bounds.length - 1);
+    const pieces = new Array<Piece>(count);
+    const changed: number[] = [];
+    for (let i = 0; i < count; i++) {
       const start = bounds[i] as number;
       const end = bounds[i + 1] as number;
       const same = last !== undefined && i + 1 < last.bounds.length && sameBytes(body, start, end, last.body, last.bounds[i] as number, last.bounds[i + 1] as number);
-      if (same) {
-        pending.push(last.pieces[i] as Piece);
-        reused++;
-      } else {
-        pending.push(deflatePiece(body.subarray(start, end), this.options));
-      }
+      if (same) pieces[i] = last.pieces[i] as Piece;
+      else changed.push(i);
     }
-    const pieces = await Promise.all(pending);
+    // A few at a time: each deflate stream holds about 400 KB of zlib state while it runs, and all
+    // 64 chunks of a body at once put 25 MB on the C heap, which glibc then kept.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < changed.length) {
+        const i = changed[next++] as number;
+        pieces[i] = await deflatePiece(body.subarray(bounds[i] as number, bounds[i + 1] as number), this.options);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(DEFLATE_CONCURRENCY, changed.length) }, worker));
+    const reused = count - changed.length;
     const release = this.hold(body);
     last?.release();
     this.last = { body, bounds, pieces, release };
     this.stats.reused = reused;
-    this.stats.compressed = pieces.length - reused;
+    this.stats.compressed = changed.length;
     return assemble(pieces, body.length);
   }
 }
