@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CLI_BIN, cleanupNamespaces, freePort, makeTempDir, requireCli, sleep, trackProcess } from '../../test-support/index.js';
@@ -16,6 +16,9 @@ import { ciValuesFiles, findObject, parseManifests, renderOk } from './lib/chart
 import { COMPOSE_FILE, DOCKERFILE, REPO_ROOT } from './lib/paths.js';
 import { ensureHelm } from './lib/tools.js';
 import { resourceAttributesOf, startOtlpGrpcReceiver, startOtlpHttpReceiver, type ReceivedExport } from '../../test-support/otlp-receiver.js';
+import bcrypt from 'bcryptjs';
+import { makePki, opensslUnavailableReason, type Pki } from '../../test-support/pki.js';
+import { httpsGet } from '../security/https-client.js';
 
 type Obj = Record<string, any>;
 
@@ -48,12 +51,41 @@ interface Outcome {
   exports: ReceivedExport[];
 }
 
-async function launch(l: Launch, root: string): Promise<Outcome> {
+const SCRAPE_USER = 'prometheus';
+const SCRAPE_PASSWORD = 'scrape-secret';
+
+/**
+ * What the chart mounts from webConfig's Secrets, in a temporary directory with the same layout:
+ * the web config at <dir>/web (the chart's /etc/otel-netif/web), cert-manager's tls.crt and
+ * tls.key at <dir>/tls, named from the web config as ../tls/…, as the chart's README says.
+ */
+function webMounts(pki: Pki): string {
+  const dir = makeTempDir('deploy-web');
+  mkdirSync(join(dir, 'web'));
+  mkdirSync(join(dir, 'tls'));
+  copyFileSync(pki.serverCert, join(dir, 'tls', 'tls.crt'));
+  copyFileSync(pki.serverKey, join(dir, 'tls', 'tls.key'));
+  const hash = bcrypt.hashSync(SCRAPE_PASSWORD, 4);
+  writeFileSync(join(dir, 'web', 'web-config.yml'), `tls_server_config: {cert_file: ../tls/tls.crt, key_file: ../tls/tls.key}\nbasic_auth_users: {${SCRAPE_USER}: '${hash}'}\n`);
+  return join(dir, 'web');
+}
+
+/** Ready as kubelet asks: GET /readyz, over TLS (trusting the test CA) when the web config has it, never with a password. */
+async function ready(port: number, ca: string | undefined): Promise<boolean> {
+  if (ca === undefined) return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+  return (await httpsGet(`https://127.0.0.1:${port}/readyz`, { ca })).status === 200;
+}
+
+async function launch(l: Launch, root: string, pki?: Pki): Promise<Outcome> {
   const port = await freePort();
   const protocol = otlpProtocol(l);
   const receiver = protocol === undefined ? undefined : protocol === 'grpc' ? await startOtlpGrpcReceiver() : await startOtlpHttpReceiver();
   try {
+    const tls = l.args.some((a) => a.startsWith('--web-config='));
+    if (tls && !pki) assert.fail('the deployment passes --web-config: give launch() the test PKI');
+    const web = tls && pki ? webMounts(pki) : '';
     const args = l.args.map((a) => a
+      .replace(/^--web-config=\/etc\/otel-netif\/web\/(.*)$/, (_m, file: string) => `--web-config=${join(web, file)}`)
       .replace(/^--root-path=\/host$/, `--root-path=${root}`)
       .replace(/^--listen=.*$/, `--listen=127.0.0.1:${port}`)
       .replace(/^--otlp-endpoint=.*$/, `--otlp-endpoint=${receiver?.endpoint}`));
@@ -80,7 +112,7 @@ async function launch(l: Launch, root: string): Promise<Outcome> {
         break;
       }
       try {
-        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) break;
+        if (await ready(port, tls ? pki?.caCert : undefined)) break;
       } catch {
         // not listening yet
       }
@@ -88,6 +120,12 @@ async function launch(l: Launch, root: string): Promise<Outcome> {
       await sleep(200);
     }
     assert.equal(http, l.http, `expected the prometheus exporter to be ${l.http ? 'on' : 'off'}`);
+    if (tls && pki) {
+      // The probes above needed no password; /metrics does, and takes the scrape's.
+      const url = `https://127.0.0.1:${port}/metrics`;
+      assert.equal((await httpsGet(url, { ca: pki.caCert })).status, 401);
+      assert.equal((await httpsGet(url, { ca: pki.caCert, auth: `${SCRAPE_USER}:${SCRAPE_PASSWORD}` })).status, 200);
+    }
     assert.equal(child.exitCode, null, `exited:\n${stderr}`);
     child.kill('SIGTERM');
     assert.equal(await exited, 0, `did not stop cleanly:\n${stderr}`);
@@ -128,8 +166,15 @@ describe('deploy: the agent accepts what every deployment passes it', function (
   });
 
   for (const [name, extra] of [['chart defaults', []], ...ciValuesFiles().map((f) => [`chart ci/${f.split('/').pop()}`, ['-f', f]])] as Array<[string, string[]]>) {
-    it(`${name}: the DaemonSet's args and env`, async () => {
-      const out = await launch(fromDaemonSet(extra), root);
+    it(`${name}: the DaemonSet's args and env`, async function () {
+      const launchSpec = fromDaemonSet(extra);
+      let pki: Pki | undefined;
+      if (launchSpec.args.some((a) => a.startsWith('--web-config='))) {
+        const why = opensslUnavailableReason();
+        if (why) this.skip();
+        pki = makePki();
+      }
+      const out = await launch(launchSpec, root, pki).finally(() => pki?.remove());
       assertNoWarnings(out.stderr);
       for (const e of out.exports) assert.equal(resourceAttributesOf(e.request)['k8s.node.name'], 'node-1');
     });

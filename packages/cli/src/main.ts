@@ -10,6 +10,9 @@ import { createLogger, silentLogger } from './log.js';
 import type { Logger } from './log.js';
 import { cliVersion } from './resource.js';
 import { commanderLine, errorLine, strayArguments } from './commands/usage-errors.js';
+import { runAgent } from './commands/run.js';
+import { snapshotCommand } from './commands/snapshot.js';
+import { topCommand } from './commands/top.js';
 
 export interface MainIo {
   stdout: (text: string) => void;
@@ -104,16 +107,15 @@ function buildProgram(io: MainIo, argv: string[], onResult: (code: number) => vo
 
   const run = program.command('run', { isDefault: true }).description(COMMANDS.run).allowExcessArguments(true);
   addOptions(run, 'run');
-  // Each command's modules load when it runs: the agent never holds top's terminal UI in memory.
-  run.action(action('run', async (loaded, logger) => (await import('./commands/run.js')).runAgent(loaded, { logger, env: io.env, signals: io.signals, write: io.stdout })));
+  run.action(action('run', (loaded, logger) => runAgent(loaded, { logger, env: io.env, signals: io.signals, write: io.stdout })));
 
   const snapshot = program.command('snapshot').description(COMMANDS.snapshot).allowExcessArguments(true);
   addOptions(snapshot, 'snapshot');
-  snapshot.action(action('snapshot', async (loaded, logger) => (await import('./commands/snapshot.js')).snapshotCommand(loaded, { logger, write: io.stdout })));
+  snapshot.action(action('snapshot', (loaded, logger) => snapshotCommand(loaded, { logger, write: io.stdout })));
 
   const top = program.command('top').description(COMMANDS.top).allowExcessArguments(true);
   addOptions(top, 'top');
-  top.action(action('top', async (loaded, logger) => (await import('./commands/top.js')).topCommand(loaded, { logger, write: io.stdout })));
+  top.action(action('top', (loaded, logger) => topCommand(loaded, { logger, write: io.stdout })));
   return program;
 }
 
