@@ -141,7 +141,7 @@ async function inside(): Promise<void> {
       const atS = Math.round((now - started) / 1000);
       const rssKb = readRssKb(agent.pid);
       readings.push({ atS, rssKb });
-      if (atS % 60 < 10) process.stderr.write(`bench:soak: ${atS} s, RSS ${(rssKb / 1024).toFixed(1)} MB, ${next} taps added, ${seriesLast} series\n`);
+      if (atS % 60 < 10) process.stderr.write(`bench:soak: ${atS} s, RSS ${(rssKb / 1024).toFixed(1)} MiB, ${next} taps added, ${seriesLast} series\n`);
     }
     await sleep(Math.max(0, 1000 - (Date.now() - now)));
   }
@@ -170,7 +170,7 @@ async function inside(): Promise<void> {
   mkdirSync(join(REPO, 'bench/results'), { recursive: true });
   writeFileSync(join(REPO, SOAK_FILE), `${JSON.stringify(result)}\n`);
   const { up, down } = soakSpreadPercent(result);
-  const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
+  const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MiB`;
   process.stdout.write(
     `soak: ${minutes} min, ${size} taps + ${churn} added and deleted per second (${next} in all), ${scrapes} scrapes (${scrapeErrors} failed), ${seriesLast} series at the end\n` +
       `RSS after the ${warmupMinutes}-min warm-up ${mb(result.rssKbAfterWarmup)}, at the end ${mb(result.rssKbLast)}, ` +

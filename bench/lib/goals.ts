@@ -145,7 +145,7 @@ function soak(r: BenchResults): Goal {
   const { up, down } = soakSpreadPercent(s);
   const long = s.minutes - s.warmupMinutes >= 30;
   const flat = up <= 5 && down <= 5 && s.scrapeErrors === 0;
-  const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
+  const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MiB`;
   return {
     goal,
     status: !long ? 'not measured' : status(flat),

@@ -125,7 +125,7 @@ describe('bench: table and ratio formatting', () => {
     assert.equal(goal(base)?.status, 'not measured');
     const flat = goal({ ...base, soak: soak(83 * 1024) });
     assert.equal(flat?.status, 'met');
-    assert.match(flat?.detail ?? '', /RSS 80\.0 MB → 81\.0 MB, range 79\.0 MB–83\.0 MB \(\+3\.8% \/ −1\.3%\).*abc1234/);
+    assert.match(flat?.detail ?? '', /RSS 80\.0 MiB → 81\.0 MiB, range 79\.0 MiB–83\.0 MiB \(\+3\.8% \/ −1\.3%\).*abc1234/);
     assert.equal(goal({ ...base, soak: soak(85 * 1024) })?.status, 'missed', '+6.3%');
     assert.equal(goal({ ...base, soak: soak(83 * 1024, 20) })?.status, 'not measured', '15 min after the warm-up is not a 30-minute soak');
   });
