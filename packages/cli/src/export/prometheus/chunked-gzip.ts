@@ -40,10 +40,11 @@ export interface ChunkedGzipStats {
 /**
  * gzip for bodies that mostly repeat the one before: each chunk (a range of whole lines the writer
  * chose) is deflated on its own, and a chunk byte-for-byte equal to the same chunk of the previous
- * body keeps its compressed bytes and CRC. At 4000 idle interfaces this turns 26 ms of compression
- * per sample into a memcmp of the body; a chunk that changed costs what it did, and the output is
- * one ordinary gzip member (pieces joined by sync flushes, CRC combined), readable by any client.
- * Chunks compress independently, which costs about 1% in size against one stream.
+ * body keeps its compressed bytes and CRC. At 4000 idle interfaces (bench, 2026-12-04) this turned
+ * 11 ms of compression per new body into 0.95 ms; a chunk that changed costs what it did, and the
+ * output is one ordinary gzip member (pieces joined by sync flushes, CRC combined), readable by any
+ * client. Chunks compress independently: the output was within 1% of one stream's size at 100 and
+ * 4000 interfaces, and 6% smaller at 1000.
  */
 export class ChunkedGzip {
   private last: Gzipped | undefined;
@@ -82,8 +83,9 @@ export class ChunkedGzip {
       if (same) pieces[i] = last.pieces[i] as Piece;
       else changed.push(i);
     }
-    // A few at a time: each deflate stream holds about 400 KB of zlib state while it runs, and all
-    // 64 chunks of a body at once put 25 MB on the C heap, which glibc then kept.
+    // A few at a time: each deflate stream holds about 400 KB of zlib state while it runs, and with
+    // every changed chunk at once the agent's RSS at 1000 interfaces was 5 MB higher (82.8 against
+    // 77.6 MB), freed memory that glibc kept.
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < changed.length) {
