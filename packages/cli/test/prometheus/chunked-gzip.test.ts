@@ -95,6 +95,24 @@ describe('ChunkedGzip', () => {
     assert.ok(ours.length < whole.length * 1.05, `${ours.length} bytes against ${whole.length}`);
   });
 
+  it('lets the event loop run while a large changed body compresses', async () => {
+    // 4 MB of fresh bytes in 64 KB chunks: compressed in slices with turns of the loop between them.
+    const body = randomBytes(4 << 20);
+    const bounds = Array.from({ length: 65 }, (_, i) => Math.min(body.length, i * (64 << 10)));
+    let turns = 0;
+    let polling = true;
+    const poll = (): void => {
+      if (!polling) return;
+      turns++;
+      setImmediate(poll);
+    };
+    setImmediate(poll);
+    const out = await new ChunkedGzip(GZIP_OPTIONS, () => () => {}).gzip(body, bounds);
+    polling = false;
+    assert.deepEqual(gunzipSync(out), body);
+    assert.ok(turns >= 8, `the loop ran ${turns} times during 4 MB of deflate`);
+  });
+
   it('holds the last body until the next one replaces it, so a pool cannot hand it out meanwhile', async () => {
     const pool = new BodyPool();
     const gz = new ChunkedGzip(GZIP_OPTIONS, (b) => {
