@@ -63,6 +63,17 @@ export class RateProcessor {
   private readonly topN: TopN | undefined;
   private readonly utilizationDescriptor: GaugeDescriptor;
   private readonly linkSpeeds = new LinkSpeeds();
+  /** Rounds processed: a result's columns belong to its round until recycled (see spare). */
+  private round = 0;
+  /**
+   * Gauge columns of the last round and of the one before, by gauge name, that were never handed
+   * out (top-N folded them into new arrays): a round refills those of the round before last. At
+   * 1000 interfaces a round's columns were ~125 KB of pointer arrays that lived exactly one round,
+   * long enough for V8 to copy them out of the young generation and collect them later as old
+   * garbage; most of what each scavenge copied (heap sampling, 2026-12-04).
+   */
+  private lastColumns = new Map<string, RateColumns>();
+  private spare = new Map<string, RateColumns>();
 
   /** @throws TypeError listing every problem when the config is invalid (see validateRateProcessorConfig). */
   constructor(config: RateProcessorConfig) {
@@ -86,6 +97,7 @@ export class RateProcessor {
     const linkSpeeds = this.linkSpeeds;
     linkSpeeds.beginRound();
     const segments: Segment[] = [];
+    const round = ++this.round;
 
     this.tracker.beginRound();
     for (const scope of input) {
@@ -99,7 +111,7 @@ export class RateProcessor {
     }
     this.tracker.sweep();
 
-    const utilization = this.utilization(gauges.get(meta.ioRateMetric), linkSpeeds);
+    const utilization = this.utilization(gauges.get(meta.ioRateMetric), linkSpeeds, round);
 
     const { topN } = this;
     const metrics: GaugeMetricData[] = [];
@@ -117,6 +129,8 @@ export class RateProcessor {
     const named = topN && folds ? utilization.filter((state) => topN.isNamed(state)) : utilization;
     if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named.view()));
 
+    this.keepForRecycling(gauges, utilization);
+
     const scopeMetrics: ScopeMetrics = { scope: { name: meta.scopeName, version: meta.scopeVersion }, metrics };
     const utilizationMetric = meta.utilization.name;
     let series: RateSeries[] | undefined;
@@ -127,10 +141,10 @@ export class RateProcessor {
     return {
       scopeMetrics,
       get series(): RateSeries[] {
-        return (series ??= unfoldedSeries(all));
+        return (series ??= unfoldedSeries(unrecycled(all, round)));
       },
       forEachRate(fn, metrics) {
-        for (const { metric, rates, from, to } of all) {
+        for (const { metric, rates, from, to } of unrecycled(all, round)) {
           if (metrics !== undefined && !metrics.has(metric)) continue;
           for (let i = from; i < to; i++) fn(metric, rates.attributes[i] as Attributes, rates.values[i] as number);
         }
@@ -144,7 +158,7 @@ export class RateProcessor {
     let g = gauges.get(name);
     const points = pointColumns(metric);
     if (g === undefined) {
-      g = { descriptor: this.rateDescriptor(source), columns: new RateColumns(points.length) };
+      g = { descriptor: this.rateDescriptor(source), columns: this.columnsFor(name, points.length) };
       gauges.set(name, g);
     }
     const from = g.columns.length;
@@ -159,10 +173,14 @@ export class RateProcessor {
   }
 
   /** io.rate ÷ capacity per interface and direction, with the series states (top-N keeps the named ones). */
-  private utilization(io: PendingGauge | undefined, linkSpeeds: LinkSpeeds): RateColumns {
+  private utilization(io: PendingGauge | undefined, linkSpeeds: LinkSpeeds, round: number): RateColumns {
     const max = this.config.maxBandwidthBytesPerSecond;
-    if (io === undefined || (!linkSpeeds.any && max <= 0)) return new RateColumns(0);
-    const columns = new RateColumns(io.columns.length);
+    if (io === undefined || (!linkSpeeds.any && max <= 0)) {
+      const none = new RateColumns(0);
+      none.round = round;
+      return none;
+    }
+    const columns = this.columnsFor(this.meta.utilization.name, io.columns.length);
     const rates = io.columns;
     const { attributes, values, states } = rates;
     for (let i = 0; i < rates.length; i++) {
@@ -172,6 +190,31 @@ export class RateProcessor {
       if (capacity !== undefined) columns.push(a, rates.startOf(i), rates.endOf(i), (values[i] as number) / capacity, states[i] as SeriesState);
     }
     return columns;
+  }
+
+  /** Empty columns for this round's `name` gauge: the round before last's when nobody else holds them. */
+  private columnsFor(name: string, capacity: number): RateColumns {
+    const spare = this.spare.get(name);
+    // Not one kept from a much larger round (interfaces deleted in bulk): its arrays would stay that size.
+    if (spare === undefined || spare.values.length > 4 * capacity + 64) {
+      const fresh = new RateColumns(capacity);
+      fresh.round = this.round;
+      return fresh;
+    }
+    this.spare.delete(name);
+    spare.reset(this.round);
+    spare.reserve(capacity);
+    return spare;
+  }
+
+  /** This round's columns that no output holds become the spares of the round after next. */
+  private keepForRecycling(gauges: ReadonlyMap<string, PendingGauge>, utilization: RateColumns): void {
+    const kept = this.spare;
+    kept.clear();
+    for (const [name, g] of gauges) if (!g.columns.exposed) kept.set(name, g.columns);
+    if (!utilization.exposed && utilization.values.length > 0) kept.set(this.meta.utilization.name, utilization);
+    this.spare = this.lastColumns;
+    this.lastColumns = kept;
   }
 
   /** One descriptor object per rate gauge, kept across rounds, so consumers can cache by it. */
@@ -195,6 +238,19 @@ export class RateProcessor {
     }
     return d;
   }
+}
+
+/**
+ * The segments, when their columns still hold round `round`'s rates; a clear error otherwise: a
+ * result's unfolded rates are valid until the round after next refills its columns.
+ */
+function unrecycled(all: readonly Segment[], round: number): readonly Segment[] {
+  for (const { rates } of all) {
+    if (rates.round !== round) {
+      throw new Error(`unfolded rates of processing round ${round} were read after round ${rates.round} reused them: read series/forEachRate before the next process() but one`);
+    }
+  }
+  return all;
 }
 
 function gauge(descriptor: GaugeDescriptor, points: PointColumns): GaugeMetricData {

@@ -31,6 +31,10 @@ export interface SeriesState {
  * arrays of a pointer per rate were two fifths of what a round allocated.
  */
 export class RateColumns {
+  /** The processor round that filled it: a recycled one is refilled by a later round. */
+  round = 0;
+  /** Handed out by view(): others may hold its arrays, so it is never recycled. */
+  exposed = false;
   attributes: Attributes[];
   /** A typed array: a plain one is first allocated for tagged values, then again for doubles. */
   values: Float64Array;
@@ -47,6 +51,18 @@ export class RateColumns {
     this.attributes = new Array<Attributes>(capacity);
     this.values = new Float64Array(capacity);
     this.states = new Array<SeriesState>(capacity);
+  }
+
+  /** Empty again for another round, keeping its arrays; references to the last round's objects dropped. */
+  reset(round: number): void {
+    this.attributes.fill(undefined as unknown as Attributes, 0, this.length);
+    this.states.fill(undefined as unknown as SeriesState, 0, this.length);
+    this.length = 0;
+    this.start = undefined;
+    this.end = undefined;
+    this.starts = undefined;
+    this.ends = undefined;
+    this.round = round;
   }
 
   /** Room for `n` more, in one step: arrays grown rate by rate allocated about as much again. */
@@ -105,6 +121,7 @@ export class RateColumns {
 
   /** The round's rates as a metric's point columns (read-only from here on). */
   view(): PointColumns {
+    this.exposed = true;
     const none: HrTime = [0, 0];
     return { length: this.length, attributes: this.attributes, values: this.values, startTimes: this.starts, startTime: this.start ?? none, endTimes: this.ends, endTime: this.end ?? none };
   }

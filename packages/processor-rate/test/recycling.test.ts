@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { RateProcessor } from '@otel-netif/processor-rate';
+import type { RateResult } from '@otel-netif/processor-rate';
+import { netRound, seriesValues, values } from './helpers.js';
+import type { IfaceCounters } from './helpers.js';
+
+const IO_RATE = 'system.network.io.rate';
+const UTIL = 'system.network.bandwidth.utilization';
+const NAMES = ['eth0', 'eth1', 'eth2', 'eth3', 'eth4'];
+const SPEEDS = Object.fromEntries(NAMES.map((n) => [n, 1_000_000]));
+
+/** Round `k`: interface i has received (k · (i + 1))² bytes, so every round's rates differ. */
+function round(k: number): ReturnType<typeof netRound> {
+  const ifaces: Record<string, IfaceCounters> = {};
+  NAMES.forEach((n, i) => {
+    ifaces[n] = { rx: (k * (i + 1)) ** 2, tx: k * 100 };
+  });
+  return netRound(k, ifaces, { speeds: SPEEDS });
+}
+
+function run(topN: number, rounds: number): RateResult[] {
+  const p = new RateProcessor({ topN, maxBandwidthBytesPerSecond: 0 });
+  return Array.from({ length: rounds }, (_, k) => p.process(round(k + 1)));
+}
+
+// A round's unfolded rates live in columns the processor refills two rounds later (when no output
+// holds them), so these pin down both what may be read late and what may not.
+describe('RateProcessor column reuse', () => {
+  it('never changes what it exported, however late it is read', () => {
+    for (const topN of [0, 2]) {
+      const late = run(topN, 6);
+      const p = new RateProcessor({ topN, maxBandwidthBytesPerSecond: 0 });
+      const fresh = Array.from({ length: 6 }, (_, k) => {
+        const r = p.process(round(k + 1));
+        return { io: values(r, IO_RATE), util: values(r, UTIL) };
+      });
+      assert.ok(Object.keys(fresh[5]?.io ?? {}).length > 0);
+      // Exported points read only now, after every later round ran, as an exporter queue would.
+      late.forEach((r, k) => {
+        assert.deepEqual(values(r, IO_RATE), fresh[k]?.io, `topN ${topN}, round ${k + 1}`);
+        assert.deepEqual(values(r, UTIL), fresh[k]?.util, `topN ${topN}, round ${k + 1}`);
+      });
+    }
+  });
+
+  it('keeps a result\'s unfolded rates readable until the round after next, then says so', () => {
+    const p = new RateProcessor({ topN: 2, maxBandwidthBytesPerSecond: 0 });
+    p.process(round(1));
+    const second = p.process(round(2));
+    const expected = seriesValues(run(2, 2)[1] as RateResult, IO_RATE);
+    p.process(round(3));
+    // One round later: still this round's own rates (rx of eth4 went from 25 to 100 bytes in 1 s).
+    assert.equal(expected['eth4/receive'], 75);
+    const read: Record<string, number> = {};
+    second.forEachRate((metric, a, v) => {
+      if (metric === IO_RATE) read[`${String(a['network.interface.name'])}/${String(a['network.io.direction'])}`] = v;
+    });
+    assert.deepEqual(read, expected);
+    p.process(round(4));
+    assert.throws(() => second.series, /unfolded rates of processing round 2 were read after round 4 reused them/);
+    assert.throws(() => second.forEachRate(() => {}), /round 4 reused them/);
+    // Series read in time are a copy of their own, and stay readable.
+    const third = p.process(round(5));
+    const kept = seriesValues(third, IO_RATE);
+    p.process(round(6));
+    p.process(round(7));
+    assert.deepEqual(seriesValues(third, IO_RATE), kept);
+  });
+
+  it('reuses nothing it handed out: without top-N folding old series stay readable', () => {
+    const p = new RateProcessor({ topN: 0, maxBandwidthBytesPerSecond: 0 });
+    p.process(round(1));
+    const second = p.process(round(2));
+    const expected = seriesValues(second, IO_RATE);
+    for (let k = 3; k < 8; k++) p.process(round(k));
+    assert.deepEqual(seriesValues(second, IO_RATE), expected);
+  });
+});
