@@ -66,8 +66,8 @@ export class RateProcessor {
   /** Rounds processed: a result's columns belong to its round until recycled (see spare). */
   private round = 0;
   /**
-   * Gauge columns of the last round and of the one before, by gauge name, that were never handed
-   * out (top-N folded them into new arrays): a round refills those of the round before last. At
+   * Gauge columns of the last round and of the one before, by gauge name: a round refills those of
+   * the round before last (what their views handed out is never written, see RateColumns.view). At
    * 1000 interfaces a round's columns were ~125 KB of pointer arrays that lived exactly one round,
    * long enough for V8 to copy them out of the young generation and collect them later as old
    * garbage; most of what each scavenge copied (heap sampling, 2026-12-04).
@@ -211,8 +211,8 @@ export class RateProcessor {
   private keepForRecycling(gauges: ReadonlyMap<string, PendingGauge>, utilization: RateColumns): void {
     const kept = this.spare;
     kept.clear();
-    for (const [name, g] of gauges) if (!g.columns.exposed) kept.set(name, g.columns);
-    if (!utilization.exposed && utilization.values.length > 0) kept.set(this.meta.utilization.name, utilization);
+    for (const [name, g] of gauges) kept.set(name, g.columns);
+    if (utilization.values.length > 0) kept.set(this.meta.utilization.name, utilization);
     this.spare = this.lastColumns;
     this.lastColumns = kept;
   }

@@ -24,7 +24,7 @@ export interface SeriesState {
 /**
  * One round's rates of one gauge, column by column: top-N folds most of them away, and an object per
  * rate that is summed into "other" right after was most of what a round allocated. Read-only once
- * the round is over (lazy `series` reads them later).
+ * the round is over (lazy `series` reads them) until the processor refills it two rounds later.
  *
  * Every rate of a round usually spans the same interval (the previous sample's time to this one's),
  * so the interval is kept once, and per rate only from the first rate that spans another: two
@@ -33,8 +33,13 @@ export interface SeriesState {
 export class RateColumns {
   /** The processor round that filled it: a recycled one is refilled by a later round. */
   round = 0;
-  /** Handed out by view(): others may hold its arrays, so it is never recycled. */
-  exposed = false;
+  /**
+   * What view() last handed out, which others may hold for as long as they like (an exporter's
+   * retry queue): never written again. The attributes array is handed out again while a round's
+   * attributes are the same objects in the same order, so a steady host adds no array per round.
+   */
+  private handedAttributes: Attributes[] | undefined;
+  private handedValues = false;
   attributes: Attributes[];
   /** A typed array: a plain one is first allocated for tagged values, then again for doubles. */
   values: Float64Array;
@@ -55,6 +60,9 @@ export class RateColumns {
 
   /** Empty again for another round, keeping its arrays; references to the last round's objects dropped. */
   reset(round: number): void {
+    // Handed out: a fresh one (its backing store is off the JS heap; the object is small).
+    if (this.handedValues) this.values = new Float64Array(this.values.length);
+    this.handedValues = false;
     this.attributes.fill(undefined as unknown as Attributes, 0, this.length);
     this.states.fill(undefined as unknown as SeriesState, 0, this.length);
     this.length = 0;
@@ -121,9 +129,29 @@ export class RateColumns {
 
   /** The round's rates as a metric's point columns (read-only from here on). */
   view(): PointColumns {
-    this.exposed = true;
     const none: HrTime = [0, 0];
-    return { length: this.length, attributes: this.attributes, values: this.values, startTimes: this.starts, startTime: this.start ?? none, endTimes: this.ends, endTime: this.end ?? none };
+    this.handedValues = true;
+    const n = this.length;
+    return {
+      length: n,
+      attributes: this.handOutAttributes(),
+      values: this.values,
+      startTimes: this.starts?.slice(0, n),
+      startTime: this.start ?? none,
+      endTimes: this.ends?.slice(0, n),
+      endTime: this.end ?? none,
+    };
+  }
+
+  private handOutAttributes(): Attributes[] {
+    const n = this.length;
+    const last = this.handedAttributes;
+    if (last !== undefined && last.length === n) {
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = last[i] === this.attributes[i];
+      if (same) return last;
+    }
+    return (this.handedAttributes = this.attributes.slice(0, n));
   }
 
   /** The first `n` rates all span start..end: from here on each keeps its own. */

@@ -1,21 +1,34 @@
 import assert from 'node:assert/strict';
 import { RateProcessor } from '@otel-netif/processor-rate';
 import type { RateResult } from '@otel-netif/processor-rate';
-import { netRound, seriesValues, values } from './helpers.js';
-import type { IfaceCounters } from './helpers.js';
+import type { Attributes } from '@opentelemetry/api';
+import type { MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { pointColumns } from '@otel-netif/metadata';
+import { IF, at, gauge, netAttrs, scopes, seriesValues, sum, values } from './helpers.js';
 
 const IO_RATE = 'system.network.io.rate';
 const UTIL = 'system.network.bandwidth.utilization';
 const NAMES = ['eth0', 'eth1', 'eth2', 'eth3', 'eth4'];
 const SPEEDS = Object.fromEntries(NAMES.map((n) => [n, 1_000_000]));
 
-/** Round `k`: interface i has received (k · (i + 1))² bytes, so every round's rates differ. */
-function round(k: number): ReturnType<typeof netRound> {
-  const ifaces: Record<string, IfaceCounters> = {};
-  NAMES.forEach((n, i) => {
-    ifaces[n] = { rx: (k * (i + 1)) ** 2, tx: k * 100 };
-  });
-  return netRound(k, ifaces, { speeds: SPEEDS });
+// One frozen attributes object per series, as the receiver emits them round after round.
+const FROZEN = new Map<string, Attributes>();
+function frozen(iface: string, direction: 'receive' | 'transmit'): Attributes {
+  const key = `${iface}/${direction}`;
+  let a = FROZEN.get(key);
+  if (a === undefined) FROZEN.set(key, (a = Object.freeze(netAttrs(iface, direction))));
+  return a;
+}
+
+/** Round `k` over `names`: interface i has received (k · (i + 1))² bytes, so every round's rates differ. */
+function round(k: number, names = NAMES): ScopeMetrics[] {
+  const end = at(k);
+  const io = names.flatMap((n, i) => [
+    { attributes: frozen(n, 'receive'), value: (k * (i + 1)) ** 2, end },
+    { attributes: frozen(n, 'transmit'), value: k * 100, end },
+  ]);
+  const speeds = names.map((n) => ({ attributes: { [IF]: n }, value: SPEEDS[n] as number, end }));
+  return scopes(sum('system.network.io', io), gauge('system.network.interface.speed', speeds));
 }
 
 function run(topN: number, rounds: number): RateResult[] {
@@ -67,12 +80,16 @@ describe('RateProcessor column reuse', () => {
     assert.deepEqual(seriesValues(third, IO_RATE), kept);
   });
 
-  it('reuses nothing it handed out: without top-N folding old series stay readable', () => {
+  it('hands out the same attributes array while the interfaces stay the same, and a new one when they change', () => {
     const p = new RateProcessor({ topN: 0, maxBandwidthBytesPerSecond: 0 });
+    const attributesOf = (r: RateResult): unknown => pointColumns(r.scopeMetrics.metrics.find((m) => m.descriptor.name === IO_RATE) as MetricData).attributes;
     p.process(round(1));
-    const second = p.process(round(2));
-    const expected = seriesValues(second, IO_RATE);
-    for (let k = 3; k < 8; k++) p.process(round(k));
-    assert.deepEqual(seriesValues(second, IO_RATE), expected);
+    const handed = [2, 3, 4, 5].map((k) => attributesOf(p.process(round(k))));
+    // Two sets of columns take turns (a result stays readable for a round), each with its array.
+    assert.equal(handed[2], handed[0]);
+    assert.equal(handed[3], handed[1]);
+    const fewer = p.process(round(6, ['eth0', 'eth1']));
+    assert.notEqual(attributesOf(fewer), handed[0]);
+    assert.equal((handed[0] as unknown[]).length, 10, 'what was handed out before is untouched');
   });
 });
