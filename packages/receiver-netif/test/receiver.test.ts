@@ -135,7 +135,7 @@ describe('NetifReceiver', () => {
       assert.deepEqual(s2.interfaces[0]!.link, { operstate: 'down', mtu: 9000 });
     });
 
-    it('re-reads operstate and carrier on every refresh, speed and mtu on every SLOW_REFRESH_EVERY-th', () => {
+    it('re-reads operstate on every refresh, carrier when operstate cannot tell it, speed and mtu on every SLOW_REFRESH_EVERY-th', () => {
       root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
       root.writeLink('eth0', { operstate: 'up', carrier: '1', speed: '1000', mtu: '1500' });
       const r = receiver({ metadataRefreshMs: 1000 });
@@ -152,7 +152,8 @@ describe('NetifReceiver', () => {
       assert.deepEqual(links[SLOW_REFRESH_EVERY - 1], { operstate: 'up', carrier: true, speedBytesPerSecond: 12_500_000, mtu: 9000 });
       const reads = (attr: string) => fs.linkReads.filter((x) => x === `eth0/${attr}`).length;
       assert.equal(reads('operstate'), SLOW_REFRESH_EVERY);
-      assert.equal(reads('carrier'), SLOW_REFRESH_EVERY);
+      // operstate "up" is carrier 1: read again only at the full read.
+      assert.equal(reads('carrier'), 1);
       assert.equal(reads('mtu'), 1);
       assert.equal(reads('speed'), 1);
     });
@@ -171,7 +172,30 @@ describe('NetifReceiver', () => {
       fs.linkReads.length = 0;
       clock.advance(1000);
       r.sample();
-      assert.deepEqual(fs.linkReads, ['eth0/operstate', 'eth0/carrier'], 'no change: speed and mtu stay as read');
+      assert.deepEqual(fs.linkReads, ['eth0/operstate'], 'no change: speed and mtu stay as read, carrier follows "up"');
+    });
+
+    it('reads carrier on a refresh only when operstate cannot tell it', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
+      root.writeLink('eth0', { operstate: 'down', carrier: '0', mtu: '1500' });
+      const r = receiver({ metadataRefreshMs: 1000 });
+      r.sample();
+      const refresh = (): { link: unknown; reads: string[] } => {
+        fs.linkReads.length = 0;
+        clock.advance(1000);
+        return { link: r.sample().interfaces[0]!.link, reads: [...fs.linkReads] };
+      };
+      // Down with a carrier value: it could change without operstate (a cable plugged in), so read.
+      assert.deepEqual(refresh(), { link: { operstate: 'down', carrier: false, mtu: 1500 }, reads: ['eth0/operstate', 'eth0/carrier'] });
+      // Administratively down: carrier has no value (the kernel answers EINVAL).
+      root.removeLinkAttribute('eth0', 'carrier');
+      assert.deepEqual(refresh(), { link: { operstate: 'down', mtu: 1500 }, reads: ['eth0/operstate', 'eth0/carrier', 'eth0/speed', 'eth0/mtu'] });
+      // Still down, nothing moved: no value again, without asking.
+      assert.deepEqual(refresh(), { link: { operstate: 'down', mtu: 1500 }, reads: ['eth0/operstate'] });
+      // Up: carrier is read (its last value was none), then follows operstate.
+      root.writeLink('eth0', { operstate: 'up', carrier: '1' });
+      assert.deepEqual(refresh().reads, ['eth0/operstate', 'eth0/carrier', 'eth0/speed', 'eth0/mtu']);
+      assert.deepEqual(refresh(), { link: { operstate: 'up', carrier: true, mtu: 1500 }, reads: ['eth0/operstate'] });
     });
   });
 
@@ -244,7 +268,8 @@ describe('NetifReceiver', () => {
       clock.advance(3000);
       const s = r.sample();
       // eth1 whole because of its reset; the three refreshes due go to eth0 and eth2, not eth1 again.
-      assert.deepEqual(fs.linkReads, ['eth1/operstate', 'eth1/carrier', 'eth1/speed', 'eth1/mtu', 'eth0/operstate', 'eth0/carrier', 'eth2/operstate', 'eth2/carrier']);
+      // eth0 and eth2 have no carrier file here: none last time, operstate unchanged, so none asked for.
+      assert.deepEqual(fs.linkReads, ['eth1/operstate', 'eth1/carrier', 'eth1/speed', 'eth1/mtu', 'eth0/operstate', 'eth2/operstate']);
       assert.deepEqual(s.interfaces[1]!.link, { operstate: 'down', mtu: 1400 });
       assert.deepEqual(s.interfaces[1]!.startTime, hr(4000));
     });

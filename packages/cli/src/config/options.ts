@@ -337,7 +337,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     commands: [...LOCAL],
     default: 30_000,
     defaultText: '30s',
-    description: 'How often each interface\'s operstate and carrier are re-read from sysfs; speed and MTU every 10th time (0 = only when the interface appears)',
+    description: 'How often each interface\'s operstate is re-read from sysfs (carrier too, unless operstate implies it); speed and MTU every 10th time (0 = only when the interface appears)',
     example: '30s',
     parse: parseDuration,
   }),

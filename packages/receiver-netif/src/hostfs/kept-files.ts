@@ -49,7 +49,7 @@ export function onSysfs(dir: string): boolean {
 /**
  * sysfs attribute files kept open and re-read with a read at offset 0, which makes the kernel
  * format the value afresh: 2 µs instead of the 22 µs of open + read + close (measured here), and
- * the link-state refresh reads two files per interface. A file is kept only within a budget taken
+ * the link-state refresh reads one or two files per interface. A file is kept only within a budget taken
  * from the process's open-file limit, so the agent never runs out of descriptors for its sockets;
  * beyond it, reads open and close as before. An interface that is deleted makes its kept files
  * fail (ENODEV): they are closed and the read opens the path again, which is the new link's if one

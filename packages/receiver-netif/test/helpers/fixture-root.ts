@@ -19,6 +19,11 @@ export class FixtureRoot {
     for (const [k, v] of Object.entries(attrs)) writeFileSync(join(dir, k), `${v}\n`);
   }
 
+  /** One attribute gone: reads of it find no value, as the kernel's EINVAL or a missing file give. */
+  removeLinkAttribute(iface: string, attr: LinkAttribute): void {
+    rmSync(join(this.path, 'sys/class/net', iface, attr), { force: true });
+  }
+
   removeLink(iface: string): void {
     rmSync(join(this.path, 'sys/class/net', iface), { recursive: true, force: true });
   }
