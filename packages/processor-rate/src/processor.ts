@@ -192,7 +192,7 @@ export class RateProcessor {
     return columns;
   }
 
-  /** Empty columns for this round's `name` gauge: the round before last's when nobody else holds them. */
+  /** Empty columns for this round's `name` gauge: the round before last's, refilled. */
   private columnsFor(name: string, capacity: number): RateColumns {
     const spare = this.spare.get(name);
     // Not one kept from a much larger round (interfaces deleted in bulk): its arrays would stay that size.
@@ -207,7 +207,7 @@ export class RateProcessor {
     return spare;
   }
 
-  /** This round's columns that no output holds become the spares of the round after next. */
+  /** This round's columns become the spares of the round after next (what they handed out stays theirs). */
   private keepForRecycling(gauges: ReadonlyMap<string, PendingGauge>, utilization: RateColumns): void {
     const kept = this.spare;
     kept.clear();

@@ -19,11 +19,16 @@ export interface RateSeries {
 export interface RateResult {
   /** The gauges to export, with top-N folding applied. */
   scopeMetrics: ScopeMetrics;
-  /** Every rate and utilization computed this round, unfolded. */
+  /**
+   * Every rate and utilization computed this round, unfolded. Built on first read, which must come
+   * before the process() call after next (the processor then refills the columns behind it; a later
+   * first read throws). scopeMetrics stay valid for good.
+   */
   series: RateSeries[];
   /**
    * The same as `series`, one call per rate in the same order, without an object per rate;
-   * `metrics`: only the rates of these gauges.
+   * `metrics`: only the rates of these gauges. Like a first read of `series`, only until the
+   * process() call after next.
    */
   forEachRate(fn: (metric: string, attributes: Attributes, value: number) => void, metrics?: ReadonlySet<string>): void;
 }
