@@ -71,7 +71,7 @@ function time(fn: () => unknown, budget: number, warmup = 5): Timed {
 
 /**
  * time() for a function that returns a promise, one run at a time, each after an untimed
- * `prepare`; CPU is of every thread (gzip runs on libuv's), read around each run alone.
+ * `prepare`; CPU is of every thread (whole-body gzip runs on libuv's), read around each run alone.
  */
 async function timeAsync(prepare: () => void, fn: () => Promise<unknown>, budget: number, warmup = 5): Promise<Timed> {
   for (let i = 0; i < warmup; i++) {

@@ -2,8 +2,9 @@
 // Resident memory at 1000 interfaces, measured with a scrape per sample:
 // - --max-semi-space-size=1 (MB): V8 otherwise lets the young generation grow to 2 × 16 MB in a
 //   process that allocates a snapshot per sample: about 30 MB, for no gain in CPU;
-// - MALLOC_ARENA_MAX=1: gzip runs on libuv's worker threads, and glibc gave each its own malloc
-//   arena that kept the freed buffers: about 18 MB (without effect on other C libraries).
+// - MALLOC_ARENA_MAX=1: gzip ran on libuv's worker threads (a body without chunk bounds still
+//   does), and glibc gave each its own malloc arena that kept the freed buffers: about 18 MB
+//   (without effect on other C libraries).
 // CPU at 100 interfaces and the default 5 s interval:
 // - --no-memory-reducer: V8 ran extra full collections between samples to shrink a heap that
 //   is as small as it gets here: 3.0-3.8 ms/s of CPU went to 2.3-2.7 ms/s, RSS unchanged.

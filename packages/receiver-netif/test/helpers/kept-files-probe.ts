@@ -6,6 +6,12 @@ import { HostFs } from '../../src/hostfs/host-fs.js';
 import { NetifReceiver, SLOW_REFRESH_EVERY } from '../../src/receiver.js';
 import type { LinkInfo } from '../../src/index.js';
 
+// It adds and deletes links: never in the host's namespace (a recursive mocha run would load it).
+// A throwaway namespace (ip netns exec remounts /sys) has loopback and at most this probe's links.
+if (readdirSync('/sys/class/net').some((name) => name !== 'lo' && !name.startsWith('kv'))) {
+  throw new Error('kept-files-probe changes links: run it inside a throwaway network namespace (ip netns exec), as receiver.test.ts does');
+}
+
 const ip = (...args: string[]): void => void execFileSync('ip', args);
 /** Open descriptors of `iface`'s sysfs files, with what they point at. */
 const openFds = (iface: string): string[] =>
