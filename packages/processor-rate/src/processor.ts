@@ -175,11 +175,7 @@ export class RateProcessor {
   /** io.rate ÷ capacity per interface and direction, with the series states (top-N keeps the named ones). */
   private utilization(io: PendingGauge | undefined, linkSpeeds: LinkSpeeds, round: number): RateColumns {
     const max = this.config.maxBandwidthBytesPerSecond;
-    if (io === undefined || (!linkSpeeds.any && max <= 0)) {
-      const none = new RateColumns(0);
-      none.round = round;
-      return none;
-    }
+    if (io === undefined || (!linkSpeeds.any && max <= 0)) return new RateColumns(0, round);
     const columns = this.columnsFor(this.meta.utilization.name, io.columns.length);
     const rates = io.columns;
     const { attributes, values, states } = rates;
@@ -196,11 +192,7 @@ export class RateProcessor {
   private columnsFor(name: string, capacity: number): RateColumns {
     const spare = this.spare.get(name);
     // Not one kept from a much larger round (interfaces deleted in bulk): its arrays would stay that size.
-    if (spare === undefined || spare.values.length > 4 * capacity + 64) {
-      const fresh = new RateColumns(capacity);
-      fresh.round = this.round;
-      return fresh;
-    }
+    if (spare === undefined || spare.values.length > 4 * capacity + 64) return new RateColumns(capacity, this.round);
     this.spare.delete(name);
     spare.reset(this.round);
     spare.reserve(capacity);

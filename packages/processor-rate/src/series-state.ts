@@ -32,7 +32,7 @@ export interface SeriesState {
  */
 export class RateColumns {
   /** The processor round that filled it: a recycled one is refilled by a later round. */
-  round = 0;
+  round: number;
   /**
    * What view() last handed out, which others may hold for as long as they like (an exporter's
    * retry queue): never written again. The attributes array is handed out again while a round's
@@ -52,7 +52,8 @@ export class RateColumns {
   starts: HrTime[] | undefined;
   ends: HrTime[] | undefined;
 
-  constructor(capacity = 0) {
+  constructor(capacity = 0, round = 0) {
+    this.round = round;
     this.attributes = new Array<Attributes>(capacity);
     this.values = new Float64Array(capacity);
     this.states = new Array<SeriesState>(capacity);

@@ -5,7 +5,7 @@ import { HostFs } from './hostfs/host-fs.js';
 import { packagePlan } from './metrics-plan.js';
 import type { MetricsPlan } from './metrics-plan.js';
 import { ProcNetDevParser } from './parse/proc-net-dev.js';
-import { parseLinkInfo } from './parse/sysfs.js';
+import { parseLinkInfo, parseOperstate } from './parse/sysfs.js';
 import type { LinkAttribute } from './parse/sysfs.js';
 import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
 import type { InterfaceAttributes } from './scope-metrics.js';
@@ -259,21 +259,18 @@ export class NetifReceiver {
    * On a refresh carrier is read only when operstate cannot tell it: the kernel derives operstate
    * "up" from carrier (and admin state), so "up" means carrier 1; and a link whose carrier had no
    * value (EINVAL: administratively down; or no carrier file) with operstate unchanged is left
-   * without one until its next full read. Each of those reads was half of a refresh, and the EINVAL one costs an
-   * exception in Node (4 µs for operstate, 10 µs for the failing carrier read, measured here).
+   * without one until its next full read. Each of those reads was half of a refresh, and the
+   * EINVAL one costs an exception in Node (4 µs for operstate, 10 µs for the failing carrier read,
+   * measured here).
    */
   private readLink(name: string, problems: string[], previous: LinkInfo | undefined): LinkInfo {
     const raw: Partial<Record<LinkAttribute, string | undefined>> = {};
     const lost = this.fs.keptFilesLost;
     raw.operstate = this.readAttribute(name, 'operstate', true, problems);
+    const operstate = raw.operstate === undefined ? undefined : parseOperstate(raw.operstate);
+    if (previous === undefined || !carrierFollows(operstate, previous)) raw.carrier = this.readAttribute(name, 'carrier', true, problems);
+    else if (previous.carrier !== undefined) raw.carrier = '1';
     const link = parseLinkInfo(raw);
-    if (previous === undefined || !carrierFollows(link, previous)) {
-      raw.carrier = this.readAttribute(name, 'carrier', true, problems);
-      const carrier = parseLinkInfo(raw).carrier;
-      if (carrier !== undefined) link.carrier = carrier;
-    } else if (previous.carrier !== undefined) {
-      link.carrier = true;
-    }
     if (previous !== undefined && this.fs.keptFilesLost === lost && link.operstate === previous.operstate && link.carrier === previous.carrier) {
       if (previous.speedBytesPerSecond !== undefined) link.speedBytesPerSecond = previous.speedBytesPerSecond;
       if (previous.mtu !== undefined) link.mtu = previous.mtu;
@@ -281,9 +278,7 @@ export class NetifReceiver {
     }
     raw.speed = this.readAttribute(name, 'speed', false, problems);
     raw.mtu = this.readAttribute(name, 'mtu', false, problems);
-    const full = parseLinkInfo(raw);
-    if (link.carrier !== undefined) full.carrier = link.carrier;
-    return full;
+    return parseLinkInfo(raw);
   }
 
   /** One sysfs attribute's text; undefined when absent, or unreadable (reported in problems). */
@@ -353,11 +348,11 @@ export class NetifReceiver {
 export const SLOW_REFRESH_EVERY = 10;
 
 /** Whether a refresh that read `link`'s operstate knows its carrier without reading it (see readLink). */
-function carrierFollows(link: LinkInfo, previous: LinkInfo): boolean {
+function carrierFollows(operstate: string | undefined, previous: LinkInfo): boolean {
   // Carrier known last time (so the file has values), and operstate "up": carrier 1.
-  if (link.operstate === 'up' && previous.carrier !== undefined) return true;
+  if (operstate === 'up' && previous.carrier !== undefined) return true;
   // No value last time (administratively down, or no carrier file at all), and nothing moved.
-  return link.operstate !== undefined && link.operstate === previous.operstate && previous.carrier === undefined;
+  return operstate !== undefined && operstate === previous.operstate && previous.carrier === undefined;
 }
 
 function sameLink(a: LinkInfo, b: LinkInfo): boolean {
