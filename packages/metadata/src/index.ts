@@ -15,4 +15,5 @@ export {
   VALUE_INT,
 } from './otel-data-model.js';
 export { pointColumns, pointCount, withColumns } from './columns.js';
+export { RecycledValuesError, RoundValues, withGuardedValues } from './round-values.js';
 export type { PointColumns } from './columns.js';

@@ -56,11 +56,14 @@ function buildKey(attributes: Attributes, replaceKey: string | undefined, replac
   const keys = Object.keys(attributes);
   // Producers emit the same key order every time, so the sort is usually skipped.
   if (!isSorted(keys)) keys.sort();
-  let out = '';
+  // Joined, not appended with +=: V8 keeps `a + b` as a rope of 32-byte nodes, and a key lives as
+  // long as its series; at 4000 interfaces the ropes of the rate series' keys were 3.6 MB (heap
+  // snapshot) where the flat strings take a fraction.
+  const parts: string[] = [];
   for (const k of keys) {
     const v = k === replaceKey ? replaceValue : attributes[k];
     if (v === undefined) continue;
-    out += `${k.length}:${k}${encodeValue(v)}`;
+    parts.push(`${k.length}:${k}`, encodeValue(v));
   }
-  return out;
+  return parts.join('');
 }

@@ -1,4 +1,5 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
+import { RecycledValuesError, withGuardedValues } from '@otel-netif/metadata';
 import type { PointColumns } from '@otel-netif/metadata';
 import type { FoldGroup, InterfaceEntry } from './ranking.js';
 import { attributesKey, isImmutable } from './series-key.js';
@@ -34,12 +35,10 @@ export class RateColumns {
   /** The processor round that filled it: a recycled one is refilled by a later round. */
   round: number;
   /**
-   * What view() last handed out, which others may hold for as long as they like (an exporter's
-   * retry queue): never written again. The attributes array is handed out again while a round's
-   * attributes are the same objects in the same order, so a steady host adds no array per round.
+   * The attributes array view() last handed out: never written again, and handed out again while a
+   * round's attributes are the same objects in the same order, so a steady host adds no array per round.
    */
   private handedAttributes: Attributes[] | undefined;
-  private handedValues = false;
   attributes: Attributes[];
   /** A typed array: a plain one is first allocated for tagged values, then again for doubles. */
   values: Float64Array;
@@ -61,9 +60,6 @@ export class RateColumns {
 
   /** Empty again for another round, keeping its arrays; references to the last round's objects dropped. */
   reset(round: number): void {
-    // Handed out: a fresh one (its backing store is off the JS heap; the object is small).
-    if (this.handedValues) this.values = new Float64Array(this.values.length);
-    this.handedValues = false;
     this.attributes.fill(undefined as unknown as Attributes, 0, this.length);
     this.states.fill(undefined as unknown as SeriesState, 0, this.length);
     this.length = 0;
@@ -128,20 +124,24 @@ export class RateColumns {
     return out;
   }
 
-  /** The round's rates as a metric's point columns (read-only from here on). */
+  /**
+   * The round's rates as a metric's point columns. Their values are this object's own array, which
+   * the round that recycles it refills: read after that, `values` throws (a new array per round
+   * was garbage off the JS heap that only a full collection freed).
+   */
   view(): PointColumns {
     const none: HrTime = [0, 0];
-    this.handedValues = true;
     const n = this.length;
-    return {
+    const round = this.round;
+    const columns = {
       length: n,
       attributes: this.handOutAttributes(),
-      values: this.values,
       startTimes: this.starts?.slice(0, n),
       startTime: this.start ?? none,
       endTimes: this.ends?.slice(0, n),
       endTime: this.end ?? none,
     };
+    return withGuardedValues(columns, this.values.subarray(0, n), () => (this.round === round ? undefined : new RecycledValuesError('processor-rate', round, this.round)));
   }
 
   private handOutAttributes(): Attributes[] {

@@ -17,12 +17,16 @@ export interface RateSeries {
 }
 
 export interface RateResult {
-  /** The gauges to export, with top-N folding applied. */
+  /**
+   * The gauges to export, with top-N folding applied. Without top-N their values are the columns
+   * the process() call after next refills: read them (or their dataPoints, a copy) before that; a
+   * later read throws RecycledValuesError.
+   */
   scopeMetrics: ScopeMetrics;
   /**
    * Every rate and utilization computed this round, unfolded. Built on first read, which must come
    * before the process() call after next (the processor then refills the columns behind it; a later
-   * first read throws). scopeMetrics stay valid for good.
+   * first read throws).
    */
   series: RateSeries[];
   /**

@@ -39,21 +39,40 @@ function run(topN: number, rounds: number): RateResult[] {
 // A round's unfolded rates live in columns the processor refills two rounds later (when no output
 // holds them), so these pin down both what may be read late and what may not.
 describe('RateProcessor column reuse', () => {
-  it('never changes what it exported, however late it is read', () => {
+  it('keeps exported values until the round after next, and throws rather than show another round\'s', () => {
     for (const topN of [0, 2]) {
-      const late = run(topN, 6);
       const p = new RateProcessor({ topN, maxBandwidthBytesPerSecond: 0 });
+      const q = new RateProcessor({ topN, maxBandwidthBytesPerSecond: 0 });
       const fresh = Array.from({ length: 6 }, (_, k) => {
-        const r = p.process(round(k + 1));
+        const r = q.process(round(k + 1));
         return { io: values(r, IO_RATE), util: values(r, UTIL) };
       });
       assert.ok(Object.keys(fresh[5]?.io ?? {}).length > 0);
-      // Exported points read only now, after every later round ran, as an exporter queue would.
-      late.forEach((r, k) => {
-        assert.deepEqual(values(r, IO_RATE), fresh[k]?.io, `topN ${topN}, round ${k + 1}`);
-        assert.deepEqual(values(r, UTIL), fresh[k]?.util, `topN ${topN}, round ${k + 1}`);
-      });
+      let previous: RateResult | undefined;
+      for (let k = 0; k < 6; k++) {
+        const r = p.process(round(k + 1));
+        // The round before, read only now (a scrape that came while this round was being made).
+        if (previous !== undefined) {
+          assert.deepEqual(values(previous, IO_RATE), fresh[k - 1]?.io, `topN ${topN}, round ${k}`);
+          assert.deepEqual(values(previous, UTIL), fresh[k - 1]?.util, `topN ${topN}, round ${k}`);
+        }
+        previous = r;
+      }
     }
+    // Without top-N the exported columns are the processor's own: two rounds on, they are another
+    // round's, and reading them says so. Points read in time (dataPoints) are a copy that stays.
+    const p = new RateProcessor({ topN: 0, maxBandwidthBytesPerSecond: 0 });
+    p.process(round(1));
+    const second = p.process(round(2));
+    const io = (r: RateResult): MetricData => r.scopeMetrics.metrics.find((m) => m.descriptor.name === IO_RATE) as MetricData;
+    const kept = io(second).dataPoints.map((d) => d.value);
+    const unread = p.process(round(3));
+    p.process(round(4));
+    assert.equal(pointColumns(io(unread)).values.length, 10, 'the round before is still readable');
+    p.process(round(5));
+    assert.throws(() => pointColumns(io(unread)).values, (e: Error) => e.name === 'RecycledValuesError' && /processor-rate: values of round 3 were read in round 5/.test(e.message));
+    assert.throws(() => io(unread).dataPoints, /after their memory was reused/);
+    assert.deepEqual(io(second).dataPoints.map((d) => d.value), kept);
   });
 
   it('keeps a result\'s unfolded rates readable until the round after next, then says so', () => {

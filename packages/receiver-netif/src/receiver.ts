@@ -216,7 +216,11 @@ export class NetifReceiver {
     return admitted;
   }
 
-  /** The sample as OTel ScopeMetrics: cumulative sums with per-interface start times, and link gauges. */
+  /**
+   * The sample as OTel ScopeMetrics: cumulative sums with per-interface start times, and link gauges.
+   * Their values are read from memory the call after next fills again: read them before that, or
+   * read `dataPoints` (a copy), as every consumer here does; a later read throws RecycledValuesError.
+   */
   toScopeMetrics(sample: NetifSample): ScopeMetrics {
     return this.builder.build(sample);
   }

@@ -1,4 +1,4 @@
-import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, RoundValues, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
 import type { InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
@@ -78,6 +78,8 @@ const NAME_LAYOUT = 'name';
 export class ScopeMetricsBuilder {
   private readonly metrics: MetricBuild[];
   private readonly layouts = new Map<string, Layout>();
+  /** The values of a build are valid until the build after next (see RoundValues). */
+  private readonly values = new RoundValues('receiver-netif');
 
   constructor(
     private readonly plan: MetricsPlan,
@@ -107,11 +109,13 @@ export class ScopeMetricsBuilder {
       starts[i] = iface.startTime;
     }
     const metrics: MetricData[] = [];
-    for (const m of this.metrics) {
+    const round = this.values.begin();
+    for (let slot = 0; slot < this.metrics.length; slot++) {
+      const m = this.metrics[slot] as MetricBuild;
       if (m.kind === 'sum') {
         const columns = m.columns;
         const width = columns.length;
-        const values = new Float64Array(n * width);
+        const values = this.values.take(slot, n * width);
         let k = 0;
         for (let i = 0; i < n; i++) {
           const counters = (interfaces[i] as InterfaceSample).counters;
@@ -122,11 +126,11 @@ export class ScopeMetricsBuilder {
         metrics.push(
           withColumns<SumMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_SUM, isMonotonic: m.monotonic, aggregationTemporality: TEMPORALITY_CUMULATIVE },
-            { length: k, attributes: layout.attributes, values, startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time },
+            this.values.guard({ length: k, attributes: layout.attributes, startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time }, round, values),
           ),
         );
       } else {
-        const values = new Float64Array(n);
+        const values = this.values.take(slot, n);
         let k = 0;
         for (let i = 0; i < n; i++) {
           const value = m.value((interfaces[i] as InterfaceSample).link);
@@ -138,7 +142,7 @@ export class ScopeMetricsBuilder {
         metrics.push(
           withColumns<GaugeMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
-            { length: k, attributes: layout.attributes, values: k === n ? values : values.subarray(0, k), startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time },
+            this.values.guard({ length: k, attributes: layout.attributes, startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time }, round, k === n ? values : values.subarray(0, k)),
           ),
         );
       }

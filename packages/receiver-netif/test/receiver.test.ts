@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HrTime } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
-import { loadMetadata } from '@otel-netif/metadata';
+import { loadMetadata, pointColumns } from '@otel-netif/metadata';
 import { FilterError, ReadError } from '../src/errors.js';
 import { HostFs } from '../src/hostfs/host-fs.js';
 import { NetifReceiver, SLOW_REFRESH_EVERY } from '../src/receiver.js';
@@ -458,6 +458,46 @@ describe('NetifReceiver', () => {
       assert.equal(make('/host', { own: 'net:[2]', initIno: 6 }).namespaceWarning(), undefined);
       assert.equal(make('/host', {}).namespaceWarning(), undefined);
       assert.equal(make('/', { own: 'net:[2]', init: 'net:[1]', ownIno: 1, initIno: 2 }).namespaceWarning(), undefined);
+    });
+  });
+
+  describe('values memory', () => {
+    const rx = (sm: ScopeMetrics): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const p of sumMetric(sm, 'system.network.io').dataPoints) if (p.attributes['network.io.direction'] === 'receive') out[String(p.attributes['network.interface.name'])] = p.value;
+      return out;
+    };
+    const sampleWith = (r: NetifReceiver, eth0: number): ScopeMetrics => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: eth0 }, eth1: { rxBytes: 2 * eth0 } }));
+      root.writeLink('eth0', { operstate: 'up', mtu: '1500', speed: '100' });
+      clock.advance(1000);
+      return r.toScopeMetrics(r.sample());
+    };
+
+    it('keeps a snapshot\'s values until the sample after next, then throws rather than show another sample\'s', () => {
+      const r = receiver();
+      const first = sampleWith(r, 10);
+      const second = sampleWith(r, 20);
+      // Read one sample late (a scrape while the next one was being made): still its own values.
+      assert.deepEqual(rx(first), { eth0: 10, eth1: 20 });
+      const third = sampleWith(r, 30);
+      assert.deepEqual(gaugeValues(second, 'system.network.interface.speed'), { eth0: 100 * 125000 });
+      assert.deepEqual(rx(second), { eth0: 20, eth1: 40 });
+      sampleWith(r, 40);
+      sampleWith(r, 50);
+      // third's columns now hold the fifth sample: never read in time, they say so.
+      assert.throws(() => rx(third), (e: Error) => e.name === 'RecycledValuesError' && /receiver-netif: values of round 3 were read in round 5/.test(e.message));
+      // second's points were read in time: a copy of their own.
+      assert.deepEqual(rx(second), { eth0: 20, eth1: 40 });
+    });
+
+    it('refills the same memory every other sample instead of allocating a new array each', () => {
+      const r = receiver();
+      const buffers = [1, 2, 3, 4, 5].map((k) => (pointColumns(sumMetric(sampleWith(r, k), 'system.network.io')).values as Float64Array).buffer);
+      assert.equal(buffers[2], buffers[0]);
+      assert.equal(buffers[4], buffers[0]);
+      assert.equal(buffers[3], buffers[1]);
+      assert.notEqual(buffers[1], buffers[0]);
     });
   });
 });

@@ -46,6 +46,14 @@ describe('BodyPool', () => {
     assert.ok(pool.take(2 << 20).buffer === small.buffer, 'the right-sized piece is what is kept');
   });
 
+  it('fits a body a few bytes longer than the last into the memory it used', () => {
+    // A counter that gains a digit makes the next body (and what the writer asks for) a byte longer.
+    const pool = new BodyPool();
+    const before = pool.take(1_873_257);
+    pool.release(before);
+    assert.equal(pool.take(1_873_259).buffer, before.buffer);
+  });
+
   it('lets the writer reuse memory nobody holds, and never memory someone does', () => {
     const pool = new BodyPool();
     const writer = new ExpositionWriter(pool);

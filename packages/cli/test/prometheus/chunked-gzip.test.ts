@@ -87,6 +87,18 @@ describe('ChunkedGzip', () => {
     assert.deepEqual(gz.stats, { reused: chunks - metrics, compressed: metrics });
   });
 
+  it('keeps no more memory for the next body than the compressed bytes themselves', async () => {
+    // zlib returns a piece as a view of its 16 KB output buffer: 64 pieces of a few hundred bytes
+    // each would keep a megabyte alive for as long as their chunks do not change.
+    const w = new ExpositionWriter();
+    const gz = new ChunkedGzip(GZIP_OPTIONS, () => () => {});
+    const body = w.encode(netifScopes(names(1000)), resource);
+    const out = await gz.gzip(body, w.chunks);
+    const deflated = out.length - 10 - 2 - 8; // header, final empty block, CRC and length
+    assert.ok(w.chunks.length > 8, `${w.chunks.length - 1} chunks`);
+    assert.equal(gz.retainedBytes, deflated);
+  });
+
   it('is about as small as one gzip stream of the whole body', async () => {
     const w = new ExpositionWriter();
     const body = w.encode(netifScopes(names(1000)), resource);

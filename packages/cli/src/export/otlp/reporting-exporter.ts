@@ -3,6 +3,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import type { InstrumentType, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { pointCount } from '@otel-netif/metadata';
 import { formatDuration } from '../../config/values.js';
 import type { Logger } from '../../log.js';
 import type { ExportReporter } from '../../telemetry/self-telemetry.js';
@@ -49,8 +50,10 @@ export class ReportingExporter implements PushMetricExporter {
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     const resource = this.opts.resource() ?? metrics.resource;
     this.exports++;
+    // Counted now: the points' values are only valid for a round or two (the export may take longer).
+    const points = countPoints(metrics);
     this.inner.export({ resource, scopeMetrics: metrics.scopeMetrics }, (result) => {
-      this.opts.reporter?.recordExport('otlp', result.code === ExportResultCode.SUCCESS ? 'success' : 'failure', countPoints(metrics));
+      this.opts.reporter?.recordExport('otlp', result.code === ExportResultCode.SUCCESS ? 'success' : 'failure', points);
       this.report(result);
       resultCallback(result);
     });
@@ -95,6 +98,6 @@ export class ReportingExporter implements PushMetricExporter {
 
 function countPoints(metrics: ResourceMetrics): number {
   let n = 0;
-  for (const s of metrics.scopeMetrics) for (const m of s.metrics) n += m.dataPoints.length;
+  for (const s of metrics.scopeMetrics) for (const m of s.metrics) n += pointCount(m);
   return n;
 }

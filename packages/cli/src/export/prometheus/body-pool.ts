@@ -1,3 +1,6 @@
+/** Pieces are multiples of this: a body a little longer than the last still fits its memory. */
+const SIZE_STEP = 64 * 1024;
+
 /**
  * Memory for encoded /metrics bodies, reused once nothing holds it. Each sample's body is megabytes
  * at thousands of interfaces (8.3 MB at 4000), and a fresh one per encode left dead ones to V8's
@@ -25,8 +28,9 @@ export class BodyPool {
     const tooBig = size + (size >> 2) + 65536;
     for (let j = this.free.length - 1; j >= 0; j--) if ((this.free[j] as Buffer).length > tooBig) this.free.splice(j, 1);
     const i = this.free.findIndex((b) => b.length >= size);
-    // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool.
-    const buf = i === -1 ? Buffer.allocUnsafeSlow(size) : (this.free.splice(i, 1)[0] as Buffer);
+    // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool. Rounded up: a body
+    // a few bytes longer than the last (a counter gained a digit) must still fit the free piece.
+    const buf = i === -1 ? Buffer.allocUnsafeSlow(Math.ceil(size / SIZE_STEP) * SIZE_STEP) : (this.free.splice(i, 1)[0] as Buffer);
     this.leases.set(buf.buffer, 1);
     return buf;
   }

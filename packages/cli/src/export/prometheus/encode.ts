@@ -73,15 +73,16 @@ export function cachedLabelPairs(attrs: Attributes): string {
 
 /** `k="v",…` without braces; attribute order is kept. */
 export function labelPairs(attrs: Attributes): string {
-  let out = '';
+  // Joined rather than appended: a cached string built with += stays a rope of 32-byte nodes.
+  const pairs: string[] = [];
   for (const key in attrs) {
     const v = attrs[key];
     if (v === undefined || v === null) continue;
     const name = labelNames.name(key);
     if (labelNames.shared.has(name)) return mergedLabels(attrs);
-    out += `${out === '' ? '' : ','}${name}="${escapeLabelValue(attributeToLabelValue(v))}"`;
+    pairs.push(`${name}="${escapeLabelValue(attributeToLabelValue(v))}"`);
   }
-  return out;
+  return pairs.join(',');
 }
 
 /** The family a metric's points go to, or undefined (told to onSkip) when Prometheus text cannot hold it here. */

@@ -3,7 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import { pointColumns, pointCount } from '@otel-netif/metadata';
 import type { EncodeOptions, PromType } from './encode.js';
-import { cachedLabelPairs, familyHeader, familyOf, targetInfo } from './encode.js';
+import { familyHeader, familyOf, labelPairs, targetInfo } from './encode.js';
 import { formatSampleValue } from './text-format.js';
 import type { BodyPool } from './body-pool.js';
 
@@ -12,11 +12,16 @@ interface Slot {
   /** The metric's descriptor: another one at this place in the family means nothing can be reused. */
   descriptor: object;
   length: number;
-  attributes: Attributes[];
-  labels: Uint8Array[];
+  /**
+   * The metric's own attributes array, not a copy: producers never write into an array they
+   * handed out (the receiver's and processor's share one per layout across metrics and rounds).
+   */
+  attributes: readonly Attributes[];
+  /** Each point's `{labels} `, shared by every slot whose attributes are the same array. */
+  labels: readonly Uint8Array[];
   values: Float64Array;
-  /** Where each point's line starts in the body; starts[length] is where the last one ends. */
-  starts: Float64Array;
+  /** Where each point's line starts in the body; starts[length] is where the last one ends (a body is far below 4 GB). */
+  starts: Uint32Array;
 }
 
 interface FamilyState {
@@ -34,10 +39,26 @@ interface FamilyState {
 // interface rather than one per line. The encoder already treats attributes as immutable.
 const labelBytes = new WeakMap<Attributes, Uint8Array>();
 
+// The labels of every point of an attributes array, by the array: the receiver's eight counter sums
+// share one, so this is one array of references where a copy per metric and per encode was
+// megabytes at 4000 interfaces.
+const labelArrays = new WeakMap<readonly Attributes[], Uint8Array[]>();
+
+function labelsOfAll(attributes: readonly Attributes[], n: number): readonly Uint8Array[] {
+  let labels = labelArrays.get(attributes);
+  if (labels === undefined || labels.length < n) {
+    labels = new Array<Uint8Array>(n);
+    for (let i = 0; i < n; i++) labels[i] = labelsOf(attributes[i] as Attributes);
+    labelArrays.set(attributes, labels);
+  }
+  return labels;
+}
+
 function labelsOf(attributes: Attributes): Uint8Array {
   let bytes = labelBytes.get(attributes);
   if (bytes === undefined) {
-    const labels = cachedLabelPairs(attributes);
+    // Not cachedLabelPairs: the bytes are what is kept, and a cached string beside them doubled it.
+    const labels = labelPairs(attributes);
     bytes = Buffer.from(labels === '' ? ' ' : `{${labels}} `, 'utf8');
     labelBytes.set(attributes, bytes);
   }
@@ -71,10 +92,10 @@ function reuseSlot(spare: Slot | undefined, last: Slot | undefined, descriptor: 
   return {
     descriptor,
     length: n,
-    attributes: new Array<Attributes>(capacity),
-    labels: new Array<Uint8Array>(capacity),
+    attributes: [],
+    labels: [],
     values: new Float64Array(capacity),
-    starts: new Float64Array(capacity + 1),
+    starts: new Uint32Array(capacity + 1),
   };
 }
 
@@ -201,32 +222,27 @@ export class ExpositionWriter {
     const slot = reuseSlot(spare, last, metric.descriptor, n);
     const reusable = last !== undefined && last.descriptor === metric.descriptor;
     const lastN = reusable ? last.length : 0;
-    const { attributes: lastAttributes, labels: lastLabels, values: lastValues, starts: lastStarts } = last ?? slot;
-    const { attributes: slotAttributes, labels: slotLabels, values: slotValues, starts } = slot;
+    const { attributes: lastAttributes, values: lastValues, starts: lastStarts } = last ?? slot;
+    const { values: slotValues, starts } = slot;
+    const labels = labelsOfAll(pointAttributes, n);
+    slot.attributes = pointAttributes;
+    slot.labels = labels;
+    // The same array as last time: every point is the same series at the same place.
+    const sameSeries = lastN > 0 && lastAttributes === pointAttributes;
     const { bounds, chunkLines } = this;
     for (let i = 0; i < n; i++) {
-      const attributes = pointAttributes[i] as Attributes;
       const value = pointValues[i] as number;
-      let labels: Uint8Array;
       starts[i] = this.off;
       if (i % chunkLines === 0 && this.off > (bounds[bounds.length - 1] as number)) bounds.push(this.off);
-      slotAttributes[i] = attributes;
       slotValues[i] = value;
-      if (i < lastN && lastAttributes[i] === attributes) {
-        labels = lastLabels[i] as Uint8Array;
-        slotLabels[i] = labels;
-        // Same series, same value: the same line (NaN never equals, and is rewritten).
-        if (lastValues[i] === value) {
-          this.copyLine(lastStarts[i] as number, lastStarts[i + 1] as number);
-          continue;
-        }
-      } else {
-        labels = labelsOf(attributes);
-        slotLabels[i] = labels;
+      // Same series, same value: the same line (NaN never equals, and is rewritten).
+      if (i < lastN && lastValues[i] === value && (sameSeries || lastAttributes[i] === pointAttributes[i])) {
+        this.copyLine(lastStarts[i] as number, lastStarts[i + 1] as number);
+        continue;
       }
       this.flushRun();
       this.writeBytes(family.nameBytes);
-      this.writeBytes(labels);
+      this.writeBytes(labels[i] as Uint8Array);
       this.writeValue(value);
       this.ensure(1);
       this.buf[this.off++] = NEWLINE;
