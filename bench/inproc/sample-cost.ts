@@ -16,6 +16,9 @@ import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { DataPointType } from '@opentelemetry/sdk-metrics';
+import type { ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import { pointColumns, withColumns } from '@otel-netif/metadata';
 import { HostFs, NetifReceiver, ProcNetDevParser } from '@otel-netif/receiver-netif';
 import { RateProcessor } from '@otel-netif/processor-rate';
 import { ChunkedGzip } from '../../packages/cli/dist/export/prometheus/chunked-gzip.js';
@@ -120,6 +123,17 @@ const parser = new ProcNetDevParser();
 let flip = false;
 const parse = time(() => parser.parse((flip = !flip) ? changed : bytes), budgetMs / 4);
 
+function keptScope(s: ScopeMetrics): ScopeMetrics {
+  return {
+    scope: s.scope,
+    metrics: s.metrics.map((m) => {
+      const c = pointColumns(m);
+      const base = m.dataPointType === DataPointType.SUM ? { descriptor: m.descriptor, dataPointType: m.dataPointType, aggregationTemporality: m.aggregationTemporality, isMonotonic: m.isMonotonic } : { descriptor: m.descriptor, dataPointType: m.dataPointType, aggregationTemporality: m.aggregationTemporality };
+      return withColumns(base as Omit<SumMetricData, 'dataPoints'>, { ...c, values: Float64Array.from(c.values) });
+    }),
+  };
+}
+
 // /metrics for each new snapshot, on the agent's default pipeline (no top-N).
 const agent = (() => {
   const receiver = new NetifReceiver({ rootPath: root, include: [], exclude: [], metadataRefreshMs: 0 }, { now: () => clock });
@@ -134,7 +148,9 @@ const agent = (() => {
 const writer = new ExpositionWriter();
 const resource = resourceFromAttributes({ 'service.name': 'otel-netif' });
 let body = writer.encode(agent(), resource);
-const snapshots = Array.from({ length: 8 }, agent);
+// Kept for later reads, as the agent never does: the pipeline refills a snapshot's values two
+// samples on, so each keeps a copy of its values (with the same series objects the agent's have).
+const snapshots = Array.from({ length: 8 }, () => agent().map(keptScope));
 let next = 0;
 const encode = time(() => (body = writer.encode(snapshots[next++ % snapshots.length] ?? [], resource)), budgetMs / 4);
 // The agent's gzip: each new body against the one gzipped before it, unchanged chunks reused (the
