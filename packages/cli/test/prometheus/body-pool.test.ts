@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { ValueType } from '@opentelemetry/api';
+import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
+import type { GaugeMetricData, MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { RoundValues, withColumns } from '@otel-netif/metadata';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BodyPool } from '../../src/export/prometheus/body-pool.js';
 import { encodeExposition } from '../../src/export/prometheus/encode.js';
 import { createPrometheusExporter } from '../../src/export/prometheus/exporter.js';
 import type { PrometheusExporter } from '../../src/export/prometheus/exporter.js';
 import { ExpositionWriter } from '../../src/export/prometheus/writer.js';
+import { joinBody } from '../../src/export/prometheus/body.js';
 import { silentLogger } from '../../src/log.js';
 import { StubPipeline, netifScopes } from './snapshot.js';
 
@@ -20,7 +24,7 @@ function round(base: ScopeMetrics[], k: number): ScopeMetrics[] {
 
 describe('BodyPool', () => {
   it('hands memory out again only when every lease on it is released', () => {
-    const pool = new BodyPool();
+    const pool = new BodyPool(1 << 20);
     const a = pool.take(100);
     pool.lease(a.subarray(0, 10));
     pool.release(a);
@@ -32,26 +36,37 @@ describe('BodyPool', () => {
     pool.release(Buffer.alloc(10));
   });
 
-  it('lets go of a free piece much bigger than asked for, and reuses one that fits', () => {
-    const pool = new BodyPool();
+  it('hands out the smallest free piece that fits, and new memory rather than one far too big', () => {
+    const pool = new BodyPool(64 << 20);
     const big = pool.take(4 << 20);
+    const mid = pool.take(1 << 20);
     pool.release(big);
-    const fits = pool.take(7 << 19);
-    assert.ok(fits.buffer === big.buffer, '3.5 MB asked, 4 MB free (within a quarter): reused');
-    pool.release(fits);
-    const small = pool.take(2 << 20);
-    assert.ok(small.buffer !== big.buffer, '4 MB for a 2 MB body: let go');
-    assert.equal(small.length, 2 << 20);
-    pool.release(small);
-    assert.ok(pool.take(2 << 20).buffer === small.buffer, 'the right-sized piece is what is kept');
+    pool.release(mid);
+    assert.equal(pool.take(900_000).buffer, mid.buffer, 'the 1 MB piece, not the 4 MB one');
+    const small = pool.take(100_000);
+    assert.notEqual(small.buffer, big.buffer, '4 MB for 100 KB: new memory');
+    assert.ok(small.length < 120_000);
+    assert.equal(pool.take(7 << 19).buffer, big.buffer, '3.5 MB asked, 4 MB free (within a quarter): reused');
   });
 
-  it('fits a body a few bytes longer than the last into the memory it used', () => {
-    // A counter that gains a digit makes the next body (and what the writer asks for) a byte longer.
-    const pool = new BodyPool();
-    const before = pool.take(1_873_257);
-    pool.release(before);
-    assert.equal(pool.take(1_873_259).buffer, before.buffer);
+  it('keeps no more free memory than it is told to, letting the oldest go first', () => {
+    const pool = new BodyPool(300_000);
+    const pieces = [pool.take(100_000), pool.take(100_000), pool.take(100_000), pool.take(100_000)];
+    for (const p of pieces) pool.release(p);
+    assert.ok(pool.kept <= 300_000, `${pool.kept} bytes kept`);
+    assert.notEqual(pool.take(100_000).buffer, pieces[0]?.buffer, 'the oldest went first');
+    pool.keepFree(0);
+    assert.equal(pool.kept, 0);
+  });
+
+  it('fits a chunk a few bytes longer than the last into the memory it used', () => {
+    // A counter that gains a digit makes the next chunk a byte longer.
+    const pool = new BodyPool(8 << 20);
+    for (const size of [4000, 28_111, 1_873_257]) {
+      const before = pool.take(size);
+      pool.release(before);
+      assert.equal(pool.take(size + 2).buffer, before.buffer, `${size} bytes`);
+    }
   });
 
   it('lets the writer reuse memory nobody holds, and never memory someone does', () => {
@@ -59,17 +74,77 @@ describe('BodyPool', () => {
     const writer = new ExpositionWriter(pool);
     const base = netifScopes(Array.from({ length: 200 }, (_, i) => `eth${i}`));
     const held = writer.encode(round(base, 0), undefined);
-    pool.lease(held);
-    const copy = Buffer.from(held);
-    const memories = new Set<ArrayBufferLike>();
+    for (const c of held.chunks) pool.lease(c);
+    const copy = Buffer.from(joinBody(held));
+    const memories = new Map<ArrayBufferLike, Buffer>();
+    let chunks = 0;
     for (let k = 1; k <= 8; k++) {
       const body = writer.encode(round(base, k), undefined);
-      assert.equal(body.toString(), encodeExposition(round(base, k), undefined));
-      memories.add(body.buffer);
+      assert.equal(joinBody(body).toString(), encodeExposition(round(base, k), undefined));
+      for (const c of body.chunks) memories.set(c.buffer, c);
+      chunks = body.chunks.length;
     }
-    assert.deepEqual(held, copy, 'a held body was written into');
-    assert.ok(!memories.has(held.buffer));
-    assert.ok(memories.size <= 3, `${memories.size} pieces of memory for 8 encodes`);
+    assert.deepEqual(joinBody(held), copy, 'a held body was written into');
+    // A held chunk's memory is in a later body only as that chunk itself (target_info never changes).
+    for (const c of held.chunks) assert.ok(!memories.has(c.buffer) || memories.get(c.buffer) === c);
+    // Every line changes every time: each body replaces every chunk of the one before, in the memory of the one before that.
+    assert.ok(memories.size <= 3 * chunks, `${memories.size} pieces of memory for 8 encodes of ${chunks} chunks`);
+  });
+
+  it('keeps free memory for a body\'s worth of new chunks while every line changes, and lets it go once few do', () => {
+    const pool = new BodyPool();
+    const writer = new ExpositionWriter(pool);
+    const base = netifScopes(Array.from({ length: 2000 }, (_, i) => `eth${i}`));
+    let body = writer.encode(round(base, 0), undefined);
+    for (let k = 1; k <= 3; k++) body = writer.encode(round(base, k), undefined);
+    assert.ok(pool.kept >= body.length * 0.9, `busy: ${pool.kept} bytes free for a ${body.length}-byte body`);
+    for (let k = 0; k < 3; k++) writer.encode(round(base, 3), undefined);
+    assert.equal(pool.kept, 0, 'idle: nothing replaced, nothing kept');
+  });
+
+  it('gives back the memory of a body whose encode failed, and encodes the next one right', () => {
+    const pool = new BodyPool();
+    const writer = new ExpositionWriter(pool);
+    const base = netifScopes(Array.from({ length: 2000 }, (_, i) => `eth${i}`));
+    const first = writer.encode(round(base, 0), undefined);
+    const leased = pool.leased;
+    // A metric whose values were recycled by their producer: reading them throws mid-encode.
+    const values = new RoundValues('test');
+    const stale = values.begin();
+    const late = withColumns<GaugeMetricData>(
+      { descriptor: { name: 'zz.late', description: '', unit: '', valueType: ValueType.DOUBLE }, dataPointType: DataPointType.GAUGE, aggregationTemporality: AggregationTemporality.CUMULATIVE },
+      values.guard({ length: 1, attributes: [{}], startTime: [0, 0], endTime: [0, 0] }, stale, values.take(0, 1)),
+    );
+    values.begin();
+    values.begin();
+    const failing = round(base, 1);
+    failing.push({ scope: { name: 'late' }, metrics: [late] });
+    assert.throws(() => writer.encode(failing, undefined), /values of round 1 were read in round 3/);
+    assert.equal(pool.leased, leased, 'chunks of the failed body still leased');
+    const next = writer.encode(round(base, 2), undefined);
+    assert.equal(joinBody(next).toString(), encodeExposition(round(base, 2), undefined));
+    assert.ok(first.chunks.length > 8);
+  });
+
+  it('lets the writer keep an unchanged chunk itself, taking memory only for the changed ones', () => {
+    const pool = new BodyPool();
+    const writer = new ExpositionWriter(pool);
+    const base = netifScopes(Array.from({ length: 2000 }, (_, i) => `eth${i}`));
+    const first = writer.encode(round(base, 0), undefined);
+    assert.ok(first.chunks.length > 8);
+    assert.equal(pool.leased, first.chunks.length);
+    const same = writer.encode(round(base, 0), undefined);
+    assert.deepEqual(same.chunks, first.chunks);
+    same.chunks.forEach((c, i) => assert.equal(c, first.chunks[i], `chunk ${i} is the same Buffer`));
+    assert.equal(pool.leased, first.chunks.length, 'no memory taken');
+    // One value changed (the first line of the first metric): one chunk is new, the rest kept.
+    const one = round(base, 0);
+    const m = one[0]?.metrics[0] as MetricData;
+    (m.dataPoints[0] as { value: number }).value += 1;
+    const next = writer.encode(one, undefined);
+    assert.equal(joinBody(next).toString(), encodeExposition(one, undefined));
+    assert.equal(next.chunks.filter((c, i) => c !== same.chunks[i]).length, 1);
+    assert.equal(pool.leased, first.chunks.length, 'the replaced chunk went back');
   });
 });
 

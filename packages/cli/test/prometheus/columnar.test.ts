@@ -5,6 +5,7 @@ import { RateProcessor } from '@otel-netif/processor-rate';
 import { plainResource } from '../../src/plain-resource.js';
 import { encodeExposition } from '../../src/export/prometheus/encode.js';
 import { ExpositionWriter } from '../../src/export/prometheus/writer.js';
+import { joinBody } from '../../src/export/prometheus/body.js';
 import { FakeClock, FixtureRoot, TIME_ORIGIN } from '../../../receiver-netif/test/helpers/fixture-root.js';
 import { procNetDev } from '../../../receiver-netif/test/helpers/proc-net-dev-text.js';
 
@@ -44,7 +45,7 @@ describe('Prometheus writer over the columnar metrics of the receiver and proces
         clock.advance(5000);
         const receiverScope = receiver.toScopeMetrics(receiver.sample());
         const scopes: ScopeMetrics[] = [receiverScope, processor.process([receiverScope]).scopeMetrics];
-        const written = writer.encode(scopes, resource).toString('utf8');
+        const written = joinBody(writer.encode(scopes, resource)).toString('utf8');
         assert.equal(written, encodeExposition(scopes, resource));
         checked += written.split('\n').filter((l) => l.startsWith('system_network_')).length;
       }

@@ -8,6 +8,7 @@ import { createPrometheusExporter } from '../../src/export/prometheus/exporter.j
 import { ExpositionCache, WARM_WINDOW_MS } from '../../src/export/prometheus/exposition-cache.js';
 import { captureLogger } from '../http/capture-logger.js';
 import { netifScopes, snapshotOf } from './snapshot.js';
+import { joinBody } from '../../src/export/prometheus/body.js';
 
 /** A pipeline that announces its snapshots, as Pipeline does. */
 class EmittingPipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampleError: [Error] }> {
@@ -66,7 +67,7 @@ describe('ExpositionCache', () => {
     assert.equal(encodes, 2);
     const served = cache.get(next);
     assert.equal(encodes, 2);
-    assert.equal(served.body.toString(), encodeExposition(next.scopeMetrics, next.resource));
+    assert.equal(joinBody(served.body).toString(), encodeExposition(next.scopeMetrics, next.resource));
   });
 
   it('gzips ahead of time only when the last scrape asked for gzip, with the same bytes inside', async () => {
@@ -80,7 +81,7 @@ describe('ExpositionCache', () => {
     cache.warm(next);
     const exposition = cache.get(next);
     assert.ok(exposition.gzipped, 'compressed before the scrape asked');
-    assert.deepEqual(gunzipSync(await exposition.gzipped), exposition.body);
+    assert.deepEqual(gunzipSync(await exposition.gzipped), joinBody(exposition.body));
   });
 
   it('stops encoding ahead once nobody has scraped for the warm window', () => {
@@ -143,7 +144,7 @@ describe('ExpositionCache', () => {
     const own = new ExpositionCache();
     for (const [seq, names] of [[1, ['eth0']], [2, ['eth0', 'eth1']], [3, ['eth1']]] as const) {
       const s = snapshotOf(seq, netifScopes([...names]));
-      assert.equal(own.get(s).body.toString(), encodeExposition(s.scopeMetrics, s.resource));
+      assert.equal(joinBody(own.get(s).body).toString(), encodeExposition(s.scopeMetrics, s.resource));
     }
   });
 });

@@ -7,6 +7,7 @@ import type { HistogramMetricData, MetricData, ScopeMetrics } from '@opentelemet
 import fc from 'fast-check';
 import { encodeExposition } from '../../src/export/prometheus/encode.js';
 import { ExpositionWriter } from '../../src/export/prometheus/writer.js';
+import { joinBody } from '../../src/export/prometheus/body.js';
 import { END, START, gaugeMetric, io, netifScopes, scope, sumMetric } from './snapshot.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'otel-netif', 'host.name': 'node-1' });
@@ -16,7 +17,7 @@ function reference(scopes: ScopeMetrics[], skipped?: string[]): Buffer {
 }
 
 function written(w: ExpositionWriter, scopes: ScopeMetrics[], skipped?: string[]): Buffer {
-  return w.encode(scopes, resource, skipped ? { onSkip: (r) => skipped.push(r) } : {});
+  return joinBody(w.encode(scopes, resource, skipped ? { onSkip: (r) => skipped.push(r) } : {}));
 }
 
 /** The same series objects with new values: what the pipeline emits from one sample to the next. */

@@ -1,36 +1,47 @@
-/** Pieces are multiples of this: a body a little longer than the last still fits its memory. */
-const SIZE_STEP = 64 * 1024;
-
 /**
- * Memory for encoded /metrics bodies, reused once nothing holds it. Each sample's body is megabytes
- * at thousands of interfaces (8.3 MB at 4000), and a fresh one per encode left dead ones to V8's
- * next full collection, which external memory triggers only after some 64 MB: that was most of the
- * agent's memory at 4000 interfaces. Whoever keeps or sends a body holds a lease on it (the writer
- * for the lines it copies next time, the cache while it is current, gzip while it reads, each
- * response until its socket is done with it); the memory is handed out again only when none is left.
+ * Memory for the chunks of encoded /metrics bodies, reused once nothing holds it. A changed chunk
+ * needs memory every sample (every one of them, on a host whose counters all move), and fresh
+ * memory per chunk left the dead ones to V8's next full collection, which external memory triggers
+ * only after some 64 MB. Whoever keeps or sends a chunk holds a lease on it (the writer while the
+ * last body has it, the cache while its body is current, gzip while it reads, each response until
+ * its socket is done with it); the memory is handed out again only when none is left.
  */
 export class BodyPool {
   /** Leases on each piece of memory handed out, by its ArrayBuffer (views share it). */
   private readonly leases = new Map<ArrayBufferLike, number>();
+  /** Oldest first. */
   private readonly free: Buffer[] = [];
+  private freeBytes = 0;
 
   /**
-   * `keepFree`: pieces kept for reuse; more are left to the garbage collector. One is enough for the
-   * usual cycle: the next body is written into the memory of the one before the current.
+   * `keepFreeBytes`: free memory kept for reuse, oldest let go first. About one body is enough:
+   * a body replaces at most every chunk of the one before.
    */
-  constructor(private readonly keepFree = 1) {}
+  constructor(private keepFreeBytes = 0) {}
+
+  /** Keep up to `bytes` of free memory from now on (the writer sets it to a body's size). */
+  keepFree(bytes: number): void {
+    this.keepFreeBytes = bytes;
+    this.trim();
+  }
 
   /** At least `size` bytes, with one lease held by the caller. */
   take(size: number): Buffer {
-    // A piece much bigger than asked for is let go rather than kept in use: the first encode grows
-    // its buffer by doubling, and the 4 MB piece it ended with at 1000 interfaces (for a 2.2 MB
-    // body) was otherwise handed out again forever.
-    const tooBig = size + (size >> 2) + 65536;
-    for (let j = this.free.length - 1; j >= 0; j--) if ((this.free[j] as Buffer).length > tooBig) this.free.splice(j, 1);
-    const i = this.free.findIndex((b) => b.length >= size);
-    // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool. Rounded up: a body
-    // a few bytes longer than the last (a counter gained a digit) must still fit the free piece.
-    const buf = i === -1 ? Buffer.allocUnsafeSlow(Math.ceil(size / SIZE_STEP) * SIZE_STEP) : (this.free.splice(i, 1)[0] as Buffer);
+    // The smallest free piece that fits, unless even that one is far bigger than asked for.
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i] as Buffer;
+      if (b.length >= size && (best === -1 || b.length < (this.free[best] as Buffer).length)) best = i;
+    }
+    let buf: Buffer;
+    if (best !== -1 && (this.free[best] as Buffer).length <= size + (size >> 2) + 4096) {
+      buf = this.free.splice(best, 1)[0] as Buffer;
+      this.freeBytes -= buf.length;
+    } else {
+      // allocUnsafeSlow: memory of its own, not a slice of Node's shared 8 KB pool. Rounded up: a
+      // chunk a few bytes longer than last time (a counter gained a digit) must still fit.
+      buf = Buffer.allocUnsafeSlow(roundUp(size));
+    }
     this.leases.set(buf.buffer, 1);
     return buf;
   }
@@ -50,14 +61,31 @@ export class BodyPool {
       return;
     }
     this.leases.delete(b.buffer);
-    // The most recently released are kept: they are the size bodies are now (an encode that grew
-    // its buffer step by step released every smaller one on the way, and those go first).
-    this.free.push(Buffer.from(b.buffer, 0, b.buffer.byteLength));
-    if (this.free.length > this.keepFree) this.free.shift();
+    const piece = Buffer.from(b.buffer, 0, b.buffer.byteLength);
+    this.free.push(piece);
+    this.freeBytes += piece.length;
+    this.trim();
   }
 
   /** Pieces handed out and not yet released (tests). */
   get leased(): number {
     return this.leases.size;
   }
+
+  /** Free memory kept for reuse (tests). */
+  get kept(): number {
+    return this.freeBytes;
+  }
+
+  private trim(): void {
+    while (this.freeBytes > this.keepFreeBytes && this.free.length > 0) {
+      this.freeBytes -= (this.free.shift() as Buffer).length;
+    }
+  }
+}
+
+/** Up to an eighth more than asked for, in steps of at least 4 KB. */
+function roundUp(size: number): number {
+  const step = Math.max(4096, 2 ** Math.floor(Math.log2(Math.max(1, size))) / 8);
+  return Math.ceil(size / step) * step;
 }

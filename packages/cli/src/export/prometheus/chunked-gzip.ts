@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { constants, crc32, deflateRawSync, type ZlibOptions } from 'node:zlib';
+import type { Body } from './body.js';
 import { crc32Combine } from './crc32-combine.js';
 
 /** One chunk of a body, compressed on its own: raw deflate ending in a sync flush (byte-aligned, not final). */
@@ -9,12 +10,6 @@ interface Piece {
   deflated: Buffer;
 }
 
-interface Gzipped {
-  body: Buffer;
-  bounds: readonly number[];
-  pieces: Piece[];
-  release: () => void;
-}
 
 // The gzip header of RFC 1952: deflate, no name or time, "unknown" OS; and the empty final block
 // (fixed Huffman, end-of-block only) that ends the deflate stream after the last sync-flushed piece.
@@ -54,25 +49,22 @@ export interface ChunkedGzipStats {
 
 /**
  * gzip for bodies that mostly repeat the one before: each chunk (a range of whole lines the writer
- * chose) is deflated on its own, and a chunk byte-for-byte equal to the same chunk of the previous
- * body keeps its compressed bytes and CRC. At 4000 idle interfaces (bench, 2026-12-04) this turned
- * 11 ms of compression per new body into 0.95 ms; a chunk that changed costs what it did, and the
- * output is one ordinary gzip member (pieces joined by sync flushes, CRC combined), readable by any
- * client. Chunks compress independently: the output was within 1% of one stream's size at 100 and
- * 4000 interfaces, and 6% smaller at 1000.
+ * chose) is deflated on its own, and a chunk that is the same Buffer as one of the previous body
+ * (the writer hands out an unchanged chunk itself) keeps its compressed bytes and CRC. At 4000 idle
+ * interfaces (bench, 2026-12-04) this turned 11 ms of compression per new body into 0.95 ms; a
+ * chunk that changed costs what it did, and the output is one ordinary gzip member (pieces joined
+ * by sync flushes, CRC combined), readable by any client. Chunks compress independently: the
+ * output was within 1% of one stream's size at 100 and 4000 interfaces, and 6% smaller at 1000.
  */
 export class ChunkedGzip {
-  private last: Gzipped | undefined;
+  /** The last body's pieces by chunk. */
+  private last = new Map<Buffer, Piece>();
   private queue: Promise<unknown> = Promise.resolve();
   readonly stats: ChunkedGzipStats = { reused: 0, compressed: 0 };
   /** The caller's options, each piece ending in a sync flush (made once, not per chunk). */
   private readonly options: ZlibOptions;
 
-  /** `hold` keeps a body's memory from being reused (it is compared with the next one) until released. */
-  constructor(
-    options: ZlibOptions,
-    private readonly hold: (body: Buffer) => () => void,
-  ) {
+  constructor(options: ZlibOptions) {
     // Output in small steps: zlib's default is a fresh 16 KB buffer per call, for pieces that are
     // mostly a few hundred bytes to a few KB (measured: 174 bytes of a 16 KB buffer). Below 4 KB
     // they come from Node's shared pool instead of memory of their own that waits for a full GC.
@@ -82,16 +74,16 @@ export class ChunkedGzip {
   /** Memory the compressed chunks of the last body keep for the next one (tests). */
   get retainedBytes(): number {
     let n = 0;
-    for (const p of this.last?.pieces ?? []) n += p.deflated.buffer.byteLength;
+    for (const p of this.last.values()) n += p.deflated.buffer.byteLength;
     return n;
   }
 
   /**
-   * gzip of `body`, whose chunks start at `bounds` (ascending byte offsets from 0, ending with
-   * body.length). One body at a time: each is compared with the one gzipped before it.
+   * gzip of `body`. One body at a time: each is compared with the one gzipped before it. Its chunks
+   * must not change until the promise settles (the caller holds them).
    */
-  gzip(body: Buffer, bounds: readonly number[]): Promise<Buffer> {
-    const run = this.queue.then(() => this.compress(body, bounds));
+  gzip(body: Body): Promise<Buffer> {
+    const run = this.queue.then(() => this.compress(body));
     // The queue holds neither the result nor the error: only the order.
     this.queue = run.then(
       () => undefined,
@@ -100,21 +92,19 @@ export class ChunkedGzip {
     return run;
   }
 
-  private async compress(body: Buffer, bounds: readonly number[]): Promise<Buffer> {
+  private async compress(body: Body): Promise<Buffer> {
+    const { chunks } = body;
     const last = this.last;
-    const count = Math.max(0, bounds.length - 1);
-    const pieces = new Array<Piece>(count);
+    const pieces = new Array<Piece>(chunks.length);
     const changed: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const start = bounds[i] as number;
-      const end = bounds[i + 1] as number;
-      const same = last !== undefined && i + 1 < last.bounds.length && sameBytes(body, start, end, last.body, last.bounds[i] as number, last.bounds[i + 1] as number);
-      if (same) pieces[i] = last.pieces[i] as Piece;
+    for (let i = 0; i < chunks.length; i++) {
+      const piece = last.get(chunks[i] as Buffer);
+      if (piece !== undefined) pieces[i] = piece;
       else changed.push(i);
     }
     let sinceYield = 0;
     for (const i of changed) {
-      const chunk = body.subarray(bounds[i] as number, bounds[i + 1] as number);
+      const chunk = chunks[i] as Buffer;
       if (sinceYield > 0 && sinceYield + chunk.length > SLICE_BYTES) {
         await yieldToLoop();
         sinceYield = 0;
@@ -122,18 +112,13 @@ export class ChunkedGzip {
       pieces[i] = deflatePiece(chunk, this.options);
       sinceYield += chunk.length;
     }
-    const reused = count - changed.length;
-    const release = this.hold(body);
-    last?.release();
-    this.last = { body, bounds, pieces, release };
-    this.stats.reused = reused;
+    const next = new Map<Buffer, Piece>();
+    for (let i = 0; i < chunks.length; i++) next.set(chunks[i] as Buffer, pieces[i] as Piece);
+    this.last = next;
+    this.stats.reused = chunks.length - changed.length;
     this.stats.compressed = changed.length;
     return assemble(pieces, body.length);
   }
-}
-
-function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
-  return aEnd - aStart === bEnd - bStart && a.compare(b, bStart, bEnd, aStart, aEnd) === 0;
 }
 
 function assemble(pieces: readonly Piece[], bodyLength: number): Buffer {

@@ -82,17 +82,21 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
     }
     const exposition = cache.get(snapshot);
     const gzip = acceptsGzip(req.headers['accept-encoding']);
-    const body = gzip ? await cache.gzipped(exposition) : exposition.body;
-    // The socket may still be sending the body after end(): keep its memory until the response is done.
+    const headers = { 'Content-Type': PROMETHEUS_CONTENT_TYPE, Vary: 'Accept-Encoding', 'Cache-Control': 'no-store' };
+    if (gzip) {
+      const body = await cache.gzipped(exposition);
+      res.writeHead(200, { ...headers, 'Content-Length': body.length, 'Content-Encoding': 'gzip' });
+      res.end(body);
+      return;
+    }
+    const { body } = exposition;
+    // The socket may still be sending the chunks after end(): keep their memory until the response is done.
     res.once('close', cache.hold(body));
-    res.writeHead(200, {
-      'Content-Type': PROMETHEUS_CONTENT_TYPE,
-      'Content-Length': body.length,
-      Vary: 'Accept-Encoding',
-      'Cache-Control': 'no-store',
-      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-    });
-    res.end(body);
+    res.writeHead(200, { ...headers, 'Content-Length': body.length });
+    // Corked: the chunks go out in one writev, not one write each.
+    res.cork();
+    for (const c of body.chunks) res.write(c);
+    res.end();
   });
 
   server.addRoute('GET', '/healthz', (_req, res) => text(res, 200, 'ok\n'));

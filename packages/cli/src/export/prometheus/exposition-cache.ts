@@ -5,6 +5,8 @@ import type { PipelineSnapshot } from '../../pipeline/pipeline.js';
 import { encodeExposition } from './encode.js';
 import type { EncodeOptions } from './encode.js';
 import { BodyPool } from './body-pool.js';
+import { bodyOf, joinBody } from './body.js';
+import type { Body } from './body.js';
 import { ExpositionWriter } from './writer.js';
 
 const gzipAsync = promisify(gzip);
@@ -27,9 +29,9 @@ export type ExpositionEncoder = typeof encodeExposition;
 
 export interface Exposition {
   seq: number;
-  body: Buffer;
-  /** Chunk boundaries for ChunkedGzip (ExpositionWriter's); undefined: gzip the body as one. */
-  chunks?: readonly number[];
+  body: Body;
+  /** Chunked by ExpositionWriter, for ChunkedGzip; false: gzip the body as one. */
+  chunked: boolean;
   /** Made on the first scrape that asks for gzip (or ahead of it), then shared by later ones. */
   gzipped?: Promise<Buffer>;
 }
@@ -58,20 +60,20 @@ export class ExpositionCache {
   ) {
     // A replaced encoder (tests count calls through it) is called as before, once per snapshot.
     this.writer = encode === encodeExposition ? new ExpositionWriter(this.pool) : undefined;
-    this.chunkedGzip = new ChunkedGzip(GZIP_OPTIONS, (body) => this.hold(body));
+    this.chunkedGzip = new ChunkedGzip(GZIP_OPTIONS);
   }
 
   /**
    * Holds `body`'s memory until `done` runs: a response being written still reads it after the
    * handler returns, and without a lease the next encode could write into it.
    */
-  hold(body: Buffer): () => void {
-    this.pool.lease(body);
+  hold(body: Body): () => void {
+    for (const c of body.chunks) this.pool.lease(c);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.pool.release(body);
+      for (const c of body.chunks) this.pool.release(c);
     };
   }
 
@@ -127,11 +129,11 @@ export class ExpositionCache {
     if (this.current?.seq !== snapshot.seq) {
       const body = this.writer
         ? this.writer.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions)
-        : Buffer.from(this.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions), 'utf8');
+        : bodyOf(Buffer.from(this.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions), 'utf8'));
       // The cache's own lease on the current body; the body it replaces loses it.
-      this.pool.lease(body);
-      if (this.current) this.pool.release(this.current.body);
-      this.current = this.writer ? { seq: snapshot.seq, body, chunks: this.writer.chunks } : { seq: snapshot.seq, body };
+      for (const c of body.chunks) this.pool.lease(c);
+      if (this.current) for (const c of this.current.body.chunks) this.pool.release(c);
+      this.current = { seq: snapshot.seq, body, chunked: this.writer !== undefined };
     }
     return this.current;
   }
@@ -139,7 +141,7 @@ export class ExpositionCache {
   private compress(exposition: Exposition): Promise<Buffer> {
     if (!exposition.gzipped) {
       const done = this.hold(exposition.body);
-      const p = (exposition.chunks ? this.chunkedGzip.gzip(exposition.body, exposition.chunks) : gzipAsync(exposition.body, GZIP_OPTIONS)).finally(done);
+      const p = (exposition.chunked ? this.chunkedGzip.gzip(exposition.body) : gzipAsync(joinBody(exposition.body), GZIP_OPTIONS)).finally(done);
       exposition.gzipped = p;
       // A failed compression is not cached: the next scrape tries again.
       p.catch(() => {
