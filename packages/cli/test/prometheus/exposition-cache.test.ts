@@ -84,6 +84,31 @@ describe('ExpositionCache', () => {
     assert.deepEqual(gunzipSync(await exposition.gzipped), joinBody(exposition.body));
   });
 
+  it('never hands the memory of a gzipped body a scrape still sends to a later one, even one replaced while compressing', async () => {
+    const names = (k: number): string[] => Array.from({ length: 300 }, (_, i) => `eth${i}-${k}`);
+    const expected = (k: number): Buffer => Buffer.from(encodeExposition(netifScopes(names(k)), snapshotOf(k, []).resource));
+    // The default encoder: its bodies are chunked, and gzipped into pooled memory.
+    cache = new ExpositionCache();
+    const pending = cache.gzipped(cache.get(snapshotOf(1, netifScopes(names(1)))));
+    // A new snapshot before the compression is done: the first one is no longer the cache's.
+    cache.get(snapshotOf(2, netifScopes(names(2))));
+    const first = await pending;
+    const sending = cache.holdGzipped(first);
+    const copy = Buffer.from(first);
+    const memories = new Set<ArrayBufferLike>();
+    for (let k = 3; k <= 8; k++) {
+      const gz = await cache.gzipped(cache.get(snapshotOf(k, netifScopes(names(k)))));
+      assert.deepEqual(gunzipSync(gz), expected(k));
+      memories.add(gz.buffer);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.deepEqual(first, copy, 'the gzipped body a scrape was sending was written into');
+    assert.ok(!memories.has(first.buffer));
+    assert.ok(memories.size <= 3, `${memories.size} pieces of memory for 6 gzipped bodies`);
+    sending();
+    assert.deepEqual(gunzipSync(first), expected(1));
+  });
+
   it('stops encoding ahead once nobody has scraped for the warm window', () => {
     cache.get(snapshotOf(1, netifScopes()));
     clock += WARM_WINDOW_MS + 1;

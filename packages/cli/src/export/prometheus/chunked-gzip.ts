@@ -79,11 +79,11 @@ export class ChunkedGzip {
   }
 
   /**
-   * gzip of `body`. One body at a time: each is compared with the one gzipped before it. Its chunks
-   * must not change until the promise settles (the caller holds them).
+   * gzip of `body`, in memory from `take`. One body at a time: each is compared with the one gzipped
+   * before it. Its chunks must not change until the promise settles (the caller holds them).
    */
-  gzip(body: Body): Promise<Buffer> {
-    const run = this.queue.then(() => this.compress(body));
+  gzip(body: Body, take: (size: number) => Buffer = allocate): Promise<Buffer> {
+    const run = this.queue.then(() => this.compress(body, take));
     // The queue holds neither the result nor the error: only the order.
     this.queue = run.then(
       () => undefined,
@@ -92,7 +92,7 @@ export class ChunkedGzip {
     return run;
   }
 
-  private async compress(body: Body): Promise<Buffer> {
+  private async compress(body: Body, take: (size: number) => Buffer): Promise<Buffer> {
     const { chunks } = body;
     const last = this.last;
     const pieces = new Array<Piece>(chunks.length);
@@ -117,14 +117,19 @@ export class ChunkedGzip {
     this.last = next;
     this.stats.reused = chunks.length - changed.length;
     this.stats.compressed = changed.length;
-    return assemble(pieces, body.length);
+    return assemble(pieces, body.length, take);
   }
 }
 
-function assemble(pieces: readonly Piece[], bodyLength: number): Buffer {
+function allocate(size: number): Buffer {
+  return Buffer.allocUnsafe(size);
+}
+
+/** The gzip member, in memory from `take` (which may be longer than asked for). */
+function assemble(pieces: readonly Piece[], bodyLength: number, take: (size: number) => Buffer): Buffer {
   let size = HEADER.length + FINAL_BLOCK.length + 8;
   for (const p of pieces) size += p.deflated.length;
-  const out = Buffer.allocUnsafe(size);
+  const out = take(size).subarray(0, size);
   let off = HEADER.copy(out, 0);
   let crc = 0;
   for (const p of pieces) {

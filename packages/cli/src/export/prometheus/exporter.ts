@@ -85,6 +85,7 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
     const headers = { 'Content-Type': PROMETHEUS_CONTENT_TYPE, Vary: 'Accept-Encoding', 'Cache-Control': 'no-store' };
     if (gzip) {
       const body = await cache.gzipped(exposition);
+      res.once('close', cache.holdGzipped(body));
       res.writeHead(200, { ...headers, 'Content-Length': body.length, 'Content-Encoding': 'gzip' });
       res.end(body);
       return;

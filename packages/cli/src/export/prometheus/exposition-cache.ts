@@ -34,6 +34,8 @@ export interface Exposition {
   chunked: boolean;
   /** Made on the first scrape that asks for gzip (or ahead of it), then shared by later ones. */
   gzipped?: Promise<Buffer>;
+  /** What `gzipped` resolved to, while the cache holds its memory. */
+  gzip?: Buffer;
 }
 
 /**
@@ -45,6 +47,11 @@ export interface Exposition {
 export class ExpositionCache {
   private current: Exposition | undefined;
   private readonly pool = new BodyPool();
+  /**
+   * Memory for gzipped bodies: a new one per snapshot that is scraped with gzip (240 KB at 4000
+   * idle interfaces), which otherwise waited for a full collection, some twenty of them at a time.
+   */
+  private readonly gzipPool = new BodyPool();
   private readonly writer: ExpositionWriter | undefined;
   private readonly chunkedGzip: ChunkedGzip;
   /** performance.now() of the last few scrapes, oldest first, and whether the last asked for gzip. */
@@ -74,6 +81,17 @@ export class ExpositionCache {
       if (released) return;
       released = true;
       for (const c of body.chunks) this.pool.release(c);
+    };
+  }
+
+  /** Holds a gzipped body's memory until `done` runs, as hold() does a body's. */
+  holdGzipped(gzipped: Buffer): () => void {
+    this.gzipPool.lease(gzipped);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.gzipPool.release(gzipped);
     };
   }
 
@@ -132,8 +150,13 @@ export class ExpositionCache {
         : bodyOf(Buffer.from(this.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions), 'utf8'));
       // The cache's own lease on the current body; the body it replaces loses it.
       for (const c of body.chunks) this.pool.lease(c);
-      if (this.current) for (const c of this.current.body.chunks) this.pool.release(c);
+      const replaced = this.current;
       this.current = { seq: snapshot.seq, body, chunked: this.writer !== undefined };
+      if (replaced) {
+        for (const c of replaced.body.chunks) this.pool.release(c);
+        // Still being compressed: released when done (see compress).
+        if (replaced.gzip) this.gzipPool.release(replaced.gzip);
+      }
     }
     return this.current;
   }
@@ -141,12 +164,23 @@ export class ExpositionCache {
   private compress(exposition: Exposition): Promise<Buffer> {
     if (!exposition.gzipped) {
       const done = this.hold(exposition.body);
-      const p = (exposition.chunked ? this.chunkedGzip.gzip(exposition.body) : gzipAsync(joinBody(exposition.body), GZIP_OPTIONS)).finally(done);
+      const p = (exposition.chunked ? this.chunkedGzip.gzip(exposition.body, (n) => this.gzipPool.take(n)) : gzipAsync(joinBody(exposition.body), GZIP_OPTIONS)).finally(done);
       exposition.gzipped = p;
-      // A failed compression is not cached: the next scrape tries again.
-      p.catch(() => {
-        if (exposition.gzipped === p) delete exposition.gzipped;
-      });
+      p.then(
+        (gzip) => {
+          // The cache's lease, taken with the memory, lasts while the exposition is current; room
+          // for one more of the size, for the next snapshot's.
+          this.gzipPool.keepFree(2 * gzip.buffer.byteLength);
+          if (exposition === this.current) exposition.gzip = gzip;
+          // Replaced meanwhile: let go after the scrapes waiting for it took their leases (they
+          // resume in this same turn of the loop, right after this).
+          else setImmediate(() => this.gzipPool.release(gzip));
+        },
+        // A failed compression is not cached: the next scrape tries again.
+        () => {
+          if (exposition.gzipped === p) delete exposition.gzipped;
+        },
+      );
     }
     return exposition.gzipped;
   }
