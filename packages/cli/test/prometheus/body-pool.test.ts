@@ -59,6 +59,17 @@ describe('BodyPool', () => {
     assert.equal(pool.kept, 0);
   });
 
+  it('gives the memory of a piece it lets go back at once, not at the next full collection', () => {
+    const pool = new BodyPool(0);
+    const piece = pool.take(1 << 20);
+    const before = process.memoryUsage().arrayBuffers;
+    pool.release(piece);
+    // Detached: the memory moved to a clone that the next young collection frees.
+    assert.equal(piece.buffer.byteLength, 0);
+    assert.equal(piece.length, 0);
+    assert.ok(before >= 1 << 20);
+  });
+
   it('fits a chunk a few bytes longer than the last into the memory it used', () => {
     // A counter that gains a digit makes the next chunk a byte longer.
     const pool = new BodyPool(8 << 20);

@@ -79,9 +79,21 @@ export class BodyPool {
 
   private trim(): void {
     while (this.freeBytes > this.keepFreeBytes && this.free.length > 0) {
-      this.freeBytes -= (this.free.shift() as Buffer).length;
+      const piece = this.free.shift() as Buffer;
+      this.freeBytes -= piece.length;
+      discard(piece);
     }
   }
+}
+
+/**
+ * Gives a piece's memory back now. Left to the garbage collector it waits for a full collection,
+ * which a steady agent seldom needs (7 MB of an idle 4000-interface agent's chunks sat there for
+ * minutes): transferred, the memory belongs to a clone nobody references, which the next young
+ * collection frees. Nothing reads a piece the pool let go (nobody held a lease on it).
+ */
+function discard(piece: Buffer): void {
+  structuredClone(piece.buffer, { transfer: [piece.buffer as ArrayBuffer] });
 }
 
 /** Up to an eighth more than asked for, in steps of at least 4 KB. */
