@@ -129,9 +129,10 @@ export class HostFs {
     }
     // Room for the whole file next time with some to spare: every read() of /proc/net/dev makes
     // the kernel walk the device list up to where the read starts, so a file read in two pieces
-    // cost half as much again as one read (and node_exporter's reads grow the same way).
-    if (length * 2 > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+    // cost half as much again as one read (and node_exporter's reads grow the same way). A quarter
+    // more, not twice: at 4000 interfaces the file is 540 KB, and a doubled buffer held 1 MB.
+    if (length + (length >> 3) > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(length + (length >> 2));
       this.buffer.copy(bigger, 0, 0, length);
       this.buffer = bigger;
     }
