@@ -112,10 +112,11 @@ function reuseSlot(spare: Slot | undefined, last: Slot | undefined, descriptor: 
  * - any other line is its cached prefix bytes plus the value, written straight into the buffer.
  * The body comes out in chunks (whole lines: a new one at each metric's first line and every
  * chunkLines lines within it, so a chunk keeps the same lines while the interfaces do). Each chunk
- * is written into a scratch buffer; one byte-for-byte equal to the same chunk of the previous body
- * IS that chunk, and only a changed one gets memory of its own. So a body whose lines mostly
- * repeat costs little more memory than one body (two whole bodies were 15 MB at 4000 interfaces),
- * and gzip tells an unchanged chunk by identity. Chunks are only ever read once handed out.
+ * is written into a scratch buffer; one byte-for-byte equal to the same chunk of the previous
+ * body is handed out as that chunk itself, and only a changed one gets memory of its own. So a
+ * body whose lines mostly repeat costs little more memory than one body (two whole bodies were
+ * 15 MB at 4000 interfaces), and gzip tells an unchanged chunk by identity. Chunks are only ever
+ * read once handed out.
  * encodeExposition() stays the reference (and the path for custom encoders); a test checks this
  * one against it over sequences of changing snapshots.
  */
