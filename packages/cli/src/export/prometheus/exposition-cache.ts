@@ -75,24 +75,12 @@ export class ExpositionCache {
    * handler returns, and without a lease the next encode could write into it.
    */
   hold(body: Body): () => void {
-    for (const c of body.chunks) this.pool.lease(c);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      for (const c of body.chunks) this.pool.release(c);
-    };
+    return leaseUntilDone(this.pool, body.chunks);
   }
 
   /** Holds a gzipped body's memory until `done` runs, as hold() does a body's. */
   holdGzipped(gzipped: Buffer): () => void {
-    this.gzipPool.lease(gzipped);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.gzipPool.release(gzipped);
-    };
+    return leaseUntilDone(this.gzipPool, [gzipped]);
   }
 
   /** The exposition for a scrape of `snapshot`. */
@@ -184,4 +172,15 @@ export class ExpositionCache {
     }
     return exposition.gzipped;
   }
+}
+
+/** A lease on each of `pieces`, given back once by the function returned (a second call does nothing). */
+function leaseUntilDone(pool: BodyPool, pieces: readonly Uint8Array[]): () => void {
+  for (const p of pieces) pool.lease(p);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const p of pieces) pool.release(p);
+  };
 }
