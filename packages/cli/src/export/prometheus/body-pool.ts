@@ -14,8 +14,8 @@ export class BodyPool {
   private freeBytes = 0;
 
   /**
-   * `keepFreeBytes`: free memory kept for reuse, oldest let go first. About one body is enough:
-   * a body replaces at most every chunk of the one before.
+   * `keepFreeBytes`: free memory kept for reuse, oldest let go first. The writer sets it after each
+   * body (keepFree) to what the last two took: a body replaces at most every chunk of the one before.
    */
   constructor(private keepFreeBytes = 0) {}
 

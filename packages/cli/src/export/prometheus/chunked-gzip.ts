@@ -27,7 +27,7 @@ const OUTPUT_STEP = 2048;
  * Synchronous on purpose. Measured here (22 chunks of 10 KB, 2026-12-04): zlib's callback API cost
  * 6–14 ms of CPU per body (a stream object, a trip to libuv's pool and back, per chunk), the sync
  * call 2 ms; an agent paying that after every sample is what kept its idle CPU up. It also holds
- * one deflate state (~270 KB) at a time and frees it at once.
+ * one deflate state (256 KB at memLevel 8: window plus hash tables) at a time and frees it at once.
  */
 function deflatePiece(chunk: Buffer, options: ZlibOptions): Piece {
   const out = deflateRawSync(chunk, options);

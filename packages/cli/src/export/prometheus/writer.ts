@@ -158,7 +158,10 @@ export class ExpositionWriter {
       return this.write(scopeMetrics, resource, opts);
     } catch (e) {
       // Nothing of a body that was not finished is handed out: its new chunks' memory goes back.
-      for (const c of this.out) if (!this.previous.chunks.includes(c)) this.pool?.release(c);
+      // A kept chunk sits where it sat in the previous body, and stays the writer's.
+      this.out.forEach((c, j) => {
+        if (!this.kept[j]) this.pool?.release(c);
+      });
       this.out = [];
       throw e;
     }
