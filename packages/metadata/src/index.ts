@@ -14,6 +14,6 @@ export {
   VALUE_DOUBLE,
   VALUE_INT,
 } from './otel-data-model.js';
-export { pointColumns, pointCount, withColumns } from './columns.js';
+export { isPublishedArray, pointColumns, pointCount, publishArray, withColumns } from './columns.js';
 export { RecycledValuesError, RoundValues, withGuardedValues } from './round-values.js';
 export type { PointColumns } from './columns.js';

@@ -185,6 +185,8 @@ export class RateProcessor {
       // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
       if (capacity !== undefined) columns.push(a, rates.startOf(i), rates.endOf(i), (values[i] as number) / capacity, states[i] as SeriesState);
     }
+    // Every rate had a capacity: the same attributes, in the same order, as the byte rates.
+    if (rates.whole !== undefined && columns.length === rates.length) columns.whole = rates.whole;
     return columns;
   }
 

@@ -1,18 +1,14 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { RecycledValuesError, withGuardedValues } from '@otel-netif/metadata';
+import { isPublishedArray, RecycledValuesError, withGuardedValues } from '@otel-netif/metadata';
 import type { PointColumns } from '@otel-netif/metadata';
 import type { FoldGroup, InterfaceEntry } from './ranking.js';
 import { attributesKey, isImmutable } from './series-key.js';
 
 export interface SeriesState {
   readonly key: string;
-  value: number;
-  startSec: number;
-  startNanos: number;
-  /** Our own copy: output points share it, and it is replaced, never mutated. */
-  end: HrTime;
+  /** The last round that observed it point by point (a round that took the fast path does not write it). */
   round: number;
-  /** Where it was observed in the latest round that saw it; its position last round while a round is under way. */
+  /** Its input position in the latest round that observed it (its previous observation is there). */
   position: number;
   /** The frozen attributes object it was last seen with, matched by identity; undefined if not frozen. */
   attributes: Attributes | undefined;
@@ -40,6 +36,11 @@ export class RateColumns {
    */
   private handedAttributes: Attributes[] | undefined;
   attributes: Attributes[];
+  /**
+   * A published array (see publishArray) equal to `attributes`, when the rates are exactly one
+   * input metric's points in order: view() hands it out instead of comparing or copying its own.
+   */
+  whole: readonly Attributes[] | undefined;
   /** A typed array: a plain one is first allocated for tagged values, then again for doubles. */
   values: Float64Array;
   states: SeriesState[];
@@ -60,6 +61,7 @@ export class RateColumns {
 
   /** Empty again for another round, keeping its arrays; references to the last round's objects dropped. */
   reset(round: number): void {
+    this.whole = undefined;
     this.attributes.fill(undefined as unknown as Attributes, 0, this.length);
     this.states.fill(undefined as unknown as SeriesState, 0, this.length);
     this.length = 0;
@@ -87,6 +89,7 @@ export class RateColumns {
 
   /** After reserve(). */
   push(attributes: Attributes, start: HrTime, end: HrTime, value: number, state: SeriesState): void {
+    this.whole = undefined;
     const i = this.length++;
     this.attributes[i] = attributes;
     this.values[i] = value;
@@ -102,6 +105,33 @@ export class RateColumns {
     }
     (this.starts as HrTime[])[i] = start;
     (this.ends as HrTime[])[i] = end;
+  }
+
+  /**
+   * Whether rates spanning start..end can be written straight into the columns, after reserve():
+   * every rate so far spans that interval (so no per-rate interval is kept). Sets it when empty.
+   */
+  spans(start: HrTime, end: HrTime): boolean {
+    if (this.length === 0) {
+      this.start = start;
+      this.end = end;
+      return true;
+    }
+    return this.starts === undefined && sameTime(start, this.start as HrTime) && sameTime(end, this.end as HrTime);
+  }
+
+  /** Drops the rates from `length` on (a fast path that gave up half way). */
+  truncate(length: number): void {
+    this.whole = undefined;
+    this.attributes.fill(undefined as unknown as Attributes, length, this.length);
+    this.states.fill(undefined as unknown as SeriesState, length, this.length);
+    this.length = length;
+    if (length === 0) {
+      this.start = undefined;
+      this.end = undefined;
+      this.starts = undefined;
+      this.ends = undefined;
+    }
   }
 
   startOf(i: number): HrTime {
@@ -135,7 +165,7 @@ export class RateColumns {
     const round = this.round;
     const columns = {
       length: n,
-      attributes: this.handOutAttributes(),
+      attributes: this.whole ?? this.handOutAttributes(),
       startTimes: this.starts?.slice(0, n),
       startTime: this.start ?? none,
       endTimes: this.ends?.slice(0, n),
@@ -180,39 +210,106 @@ function sameTime(a: HrTime, b: HrTime): boolean {
 }
 
 /**
+ * One round's observations of a metric, by input position: what the next round computes its rates
+ * from. Columns rather than fields on each series' state: a round reads them in input order, while
+ * thousands of state objects scattered over the heap cost a cache miss each (an idle agent's caches
+ * are cold every round).
+ */
+class Observations {
+  /** Positions observed this round (the first `length` of each column). */
+  length = 0;
+  /** The series at each position; undefined where the attributes are not frozen (never matched by identity) or the value was not finite. */
+  readonly states: (SeriesState | undefined)[] = [];
+  values: Float64Array = new Float64Array(0);
+  /** Start times as numbers: a producer may reuse its HrTime arrays. */
+  startSec: Float64Array = new Float64Array(0);
+  startNanos: Float64Array = new Float64Array(0);
+  /** Our own copies (see RateTracker.ownCopy). */
+  readonly ends: HrTime[] = [];
+  /** Positions that got a state (the fast path needs every one). */
+  filled = 0;
+  /** Observations came from more than one observeAll call (a metric split across scopes). */
+  calls = 0;
+  /**
+   * What the round's single call came with, for the next round's fast path: the attributes and
+   * startTimes arrays (or the shared start), and the end time every point shared.
+   */
+  attributesArray: readonly Attributes[] | undefined;
+  startTimesArray: readonly HrTime[] | undefined;
+  sharedStart: HrTime | undefined;
+  sharedEnd: HrTime | undefined;
+
+  begin(): void {
+    this.length = 0;
+    this.filled = 0;
+    this.calls = 0;
+    this.attributesArray = undefined;
+    this.startTimesArray = undefined;
+    this.sharedStart = undefined;
+    this.sharedEnd = undefined;
+  }
+
+  /** Room for positions up to `n`. */
+  reserve(n: number): void {
+    if (n <= this.values.length) return;
+    const capacity = n + (n >> 3) + 8;
+    this.values = grown(this.values, capacity);
+    this.startSec = grown(this.startSec, capacity);
+    this.startNanos = grown(this.startNanos, capacity);
+  }
+
+  record(at: number, state: SeriesState | undefined, value: number, start: HrTime, end: HrTime): void {
+    this.states[at] = state;
+    this.values[at] = value;
+    this.startSec[at] = start[0];
+    this.startNanos[at] = start[1];
+    this.ends[at] = end;
+    if (state !== undefined) this.filled++;
+  }
+}
+
+function grown(a: Float64Array, capacity: number): Float64Array {
+  const b = new Float64Array(capacity);
+  b.set(a);
+  return b;
+}
+
+/**
  * The series of one metric, by attributesKey(). Building that key for each of thousands of points
  * every round was most of the processor's cost, so a state is first looked for where it was last
  * round: a producer emits its series in the same order, with the same frozen attributes objects,
  * round after round (the receiver does). When an interface comes or goes, the positions after it
  * shift; the first miss finds the state by key and the shift, and the next points hit again.
  * Only frozen attributes are matched by identity: a mutable object could have been rewritten.
+ *
+ * When a round comes with the very same published attributes array as the last one (and the same
+ * published start times; see publishArray), every position holds the same series as last round: the fast path computes
+ * the rates column by column without touching a state. The receiver hands out the same arrays
+ * until an interface comes, goes or resets, so that is nearly every round.
  */
 export class MetricSeries {
   readonly states = new Map<string, SeriesState>();
-  /**
-   * The state at each input position last round, and this round (swapped every round, never
-   * shrunk: reallocating them each round was a good part of what a round allocated). Only the
-   * first `lastLength` entries of `last` are from last round.
-   */
-  private last: (SeriesState | undefined)[] = [];
-  private next: (SeriesState | undefined)[] = [];
-  private lastLength = 0;
+  /** Last round's observations, and this round's (swapped every round, never shrunk). */
+  private last = new Observations();
+  private next = new Observations();
   /** Position of the next point in this round (a metric split across scopes keeps counting). */
   private position = 0;
   /** Last round's position minus this round's, for the points seen so far. */
   private shift = 0;
   /** States seen this round for the first time this round: when all are, sweep has nothing to do. */
   private seen = 0;
+  /** The round whose first call took the fast path, and how many positions it covered. */
+  private fastRound = 0;
+  private fastLength = 0;
 
   constructor(private readonly tracker: RateTracker) {}
 
   /** Called by the tracker at the start of each round. */
   beginRound(): void {
-    // Swapped, so the arrays are reused instead of reallocated every round.
     const old = this.last;
     this.last = this.next;
     this.next = old;
-    this.lastLength = this.position;
+    old.begin();
     this.position = 0;
     this.shift = 0;
     this.seen = 0;
@@ -221,18 +318,116 @@ export class MetricSeries {
   /**
    * Records a round's cumulative points and adds a rate point to `sink` for each one that has an
    * honest rate: not the first sample, no counter reset (value went down or startTime moved), and
-   * time passed. Every point becomes its series' new baseline. One loop for all points, with the
-   * per-round values in locals: this runs for every series every round.
+   * time passed. Every point becomes its series' new baseline.
    */
   observeAll(points: PointColumns, columns: RateColumns): void {
-    const { last, next, tracker, lastLength } = this;
-    const round = tracker.round;
     columns.reserve(points.length);
+    const next = this.next;
+    next.reserve(this.position + points.length);
+    next.calls++;
+    if (this.position === 0 && this.fastPath(points, columns)) return;
+    this.observeEach(points, columns);
+  }
+
+  /**
+   * The rates when this round's points are last round's series in the same places (see the class
+   * comment); false, having changed nothing that observeEach() does not redo, when they are not.
+   */
+  private fastPath(points: PointColumns, columns: RateColumns): boolean {
+    const { last, next } = this;
+    const n = points.length;
+    const { attributes, startTimes } = points;
+    if (
+      last.calls !== 1 ||
+      last.length !== n ||
+      last.filled !== n ||
+      this.states.size !== n ||
+      points.endTimes !== undefined ||
+      attributes !== last.attributesArray ||
+      !isPublishedArray(attributes) ||
+      last.sharedEnd === undefined
+    ) {
+      return false;
+    }
+    if (startTimes !== undefined ? startTimes !== last.startTimesArray || !isPublishedArray(startTimes) : !sameStart(points.startTime, last.sharedStart)) return false;
+    const values = points.values;
+    const end = this.tracker.ownCopy(points.endTime);
+    const previousEnd = last.sharedEnd;
+    const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
+    const from = columns.length;
+    const lastValues = last.values;
+    const nextValues = next.values;
+    const lastStates = last.states as SeriesState[];
+    if (dt > 0 && columns.spans(previousEnd, end)) {
+      // Every rate spans the same interval as the columns' others: written straight into them.
+      const { attributes: outAttributes, values: outValues, states: outStates } = columns;
+      let k = from;
+      for (let i = 0; i < n; i++) {
+        const value = values[i] as number;
+        // A value that is not finite drops its series: the point-by-point path does that.
+        if (!Number.isFinite(value)) {
+          columns.truncate(from);
+          return false;
+        }
+        nextValues[i] = value;
+        const previous = lastValues[i] as number;
+        if (value < previous) continue;
+        outAttributes[k] = attributes[i] as Attributes;
+        outValues[k] = (value - previous) / dt;
+        outStates[k++] = lastStates[i] as SeriesState;
+      }
+      columns.length = k;
+      columns.whole = from === 0 && k === n ? attributes : undefined;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const value = values[i] as number;
+        if (!Number.isFinite(value)) {
+          columns.truncate(from);
+          return false;
+        }
+        nextValues[i] = value;
+        const previous = lastValues[i] as number;
+        if (value < previous || !(dt > 0)) continue;
+        columns.push(attributes[i] as Attributes, previousEnd, end, (value - previous) / dt, lastStates[i] as SeriesState);
+      }
+    }
+    const nextStates = next.states;
+    for (let i = 0; i < n; i++) nextStates[i] = lastStates[i];
+    next.startSec.set(last.startSec.subarray(0, n));
+    next.startNanos.set(last.startNanos.subarray(0, n));
+    next.ends.fill(end, 0, n);
+    if (next.ends.length < n) for (let i = next.ends.length; i < n; i++) next.ends[i] = end;
+    next.length = n;
+    next.filled = n;
+    next.attributesArray = attributes;
+    next.startTimesArray = startTimes;
+    next.sharedStart = startTimes === undefined ? points.startTime : undefined;
+    next.sharedEnd = end;
+    this.position = n;
+    this.seen = n;
+    this.fastRound = this.tracker.round;
+    this.fastLength = n;
+    return true;
+  }
+
+  /** Whether `s` was observed earlier in this round (then its previous observation is this round's). */
+  private observedThisRound(s: SeriesState): boolean {
+    const round = this.tracker.round;
+    return s.round === round || (this.fastRound === round && s.position < this.fastLength && this.next.states[s.position] === s);
+  }
+
+  /** observeAll() point by point. One loop for all points, with the per-round values in locals. */
+  private observeEach(points: PointColumns, columns: RateColumns): void {
+    const { last, next, tracker } = this;
+    const round = tracker.round;
+    const lastLength = last.length;
+    const lastStates = last.states;
     const { attributes: allAttributes, values, startTimes, endTimes } = points;
     // One private copy of the shared end time for the whole metric (see RateTracker.ownCopy).
     const sharedEnd = endTimes === undefined ? tracker.ownCopy(points.endTime) : undefined;
     const sharedStart = startTimes === undefined ? points.startTime : undefined;
-    let position = this.position;
+    const first = this.position;
+    let position = first;
     let shift = this.shift;
     let seen = this.seen;
     for (let i = 0; i < points.length; i++) {
@@ -241,54 +436,56 @@ export class MetricSeries {
       const here = position++;
       // Nothing sane to compare the next sample with; left unmarked, the sweep drops the series.
       if (!Number.isFinite(value)) {
-        next[here] = undefined;
+        next.states[here] = undefined;
+        next.values[here] = NaN;
+        next.ends[here] = sharedEnd ?? ((endTimes as readonly HrTime[])[i] as HrTime);
         continue;
       }
       const startTime = sharedStart ?? ((startTimes as readonly HrTime[])[i] as HrTime);
       const end = sharedEnd ?? tracker.ownCopy((endTimes as readonly HrTime[])[i] as HrTime);
       const guess = here + shift;
-      let s = guess < lastLength ? last[guess] : undefined;
+      let s = guess < lastLength ? lastStates[guess] : undefined;
       if (s === undefined || s.attributes !== attributes) {
         const key = attributesKey(attributes);
         s = this.states.get(key);
         const frozen = isImmutable(attributes);
         if (s === undefined) {
-          s = {
-            key,
-            value,
-            startSec: startTime[0],
-            startNanos: startTime[1],
-            end,
-            round,
-            position: here,
-            attributes: frozen ? attributes : undefined,
-            iface: undefined,
-            group: undefined,
-          };
+          s = { key, round, position: here, attributes: frozen ? attributes : undefined, iface: undefined, group: undefined };
           this.states.set(key, s);
           seen++;
-          next[here] = frozen ? s : undefined;
+          next.record(here, frozen ? s : undefined, value, startTime, end);
           continue;
         }
-        if (s.round === round - 1) shift = s.position - here;
+        // Where it was last round: the positions after it moved by as much.
+        if (s.position < lastLength && lastStates[s.position] === s) shift = s.position - here;
         s.attributes = frozen ? attributes : undefined;
       }
-      next[here] = s.attributes !== undefined ? s : undefined;
-      const previousValue = s.value;
-      const previousEnd = s.end;
-      const sameStart = s.startSec === startTime[0] && s.startNanos === startTime[1];
-      if (s.round !== round) seen++;
-      s.value = value;
-      s.startSec = startTime[0];
-      s.startNanos = startTime[1];
-      s.end = end;
+      // Its previous observation: last round's, or this round's when it came twice.
+      const again = this.observedThisRound(s);
+      const from = again ? next : last;
+      const at = s.position;
+      const previousValue = from.values[at] as number;
+      const previousEnd = from.ends[at] as HrTime;
+      const sameStart = from.startSec[at] === startTime[0] && from.startNanos[at] === startTime[1];
+      if (!again) seen++;
       s.round = round;
       s.position = here;
+      next.record(here, s.attributes !== undefined ? s : undefined, value, startTime, end);
       if (!sameStart || value < previousValue) continue;
       // Seconds and nanoseconds apart, so large epochs lose no precision.
       const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
       if (!(dt > 0)) continue;
       columns.push(attributes, previousEnd, end, (value - previousValue) / dt, s);
+    }
+    next.length = position;
+    // What the next round's fast path compares with: only a round that came in one call.
+    if (first === 0) {
+      next.attributesArray = allAttributes;
+      next.startTimesArray = startTimes;
+      next.sharedStart = sharedStart;
+      next.sharedEnd = sharedEnd;
+    } else {
+      next.attributesArray = undefined;
     }
     this.position = position;
     this.shift = shift;
@@ -298,10 +495,14 @@ export class MetricSeries {
   /** Forgets the series not observed in `round`; returns how many are left. */
   sweep(round: number): number {
     if (this.seen !== this.states.size) {
-      for (const [key, state] of this.states) if (state.round !== round) this.states.delete(key);
+      for (const [key, state] of this.states) if (!(state.round === round || (this.fastRound === round && state.position < this.fastLength && this.next.states[state.position] === state))) this.states.delete(key);
     }
     return this.states.size;
   }
+}
+
+function sameStart(a: HrTime, b: HrTime | undefined): boolean {
+  return b !== undefined && a[0] === b[0] && a[1] === b[1];
 }
 
 /**

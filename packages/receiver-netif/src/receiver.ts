@@ -8,7 +8,7 @@ import { ProcNetDevParser } from './parse/proc-net-dev.js';
 import { parseLinkInfo, parseOperstate } from './parse/sysfs.js';
 import type { LinkAttribute } from './parse/sysfs.js';
 import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
-import type { InterfaceAttributes } from './scope-metrics.js';
+import type { InterfaceAttributes, SampleLayout } from './scope-metrics.js';
 import { monotonicToHrTime } from './time.js';
 import { ReadError } from './errors.js';
 import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedInterface } from './types.js';
@@ -72,6 +72,13 @@ export class NetifReceiver {
   /** sample()'s scratch: the Tracked of each row of /proc/net/dev, reused (entries are overwritten every sample). */
   private readonly trackedRows: (Tracked | undefined)[] = [];
   private generation = 0;
+  /**
+   * The interfaces of the last sample in order, with their start times, and a version bumped
+   * whenever a sample's differ: the builder reuses its layouts while the version stays.
+   */
+  private layout: { order: Tracked[]; starts: HrTime[]; version: number } = { order: [], starts: [], version: 0 };
+  /** The last sample, with its interfaces' attribute sets and layout version (see toScopeMetrics). */
+  private latest: { sample: NetifSample; known: SampleLayout } | undefined;
   /** 0: no cap. */
   readonly maxInterfaces: number;
   /** Interfaces the cap keeps out, with the order they were first seen in: the next free slot goes to the oldest. */
@@ -122,10 +129,13 @@ export class NetifReceiver {
     let listed = 0;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as ParsedInterface;
+      // Usually the interface on this row last time (a tracked one: the row would be empty else):
+      // checked by name (the parser hands out last parse's name string again), saving a lookup.
+      const atRow = trackedRows[r];
       trackedRows[r] = undefined;
       const { name, counters } = row;
       if (!this.filter(name)) continue;
-      const t = this.tracked.get(name);
+      const t = atRow !== undefined && atRow.name === name ? atRow : this.tracked.get(name);
       if (t === undefined ? newNames?.has(name) === true : t.seen === generation) {
         problems.push(`${path}: interface ${JSON.stringify(name)} is listed more than once — later line skipped`);
         continue;
@@ -174,6 +184,9 @@ export class NetifReceiver {
 
     // In /proc/net/dev order, whatever order the interfaces were admitted in.
     const interfaces: InterfaceSample[] = [];
+    const attrs: InterfaceAttributes[] = [];
+    const { order, starts } = this.layout;
+    let same = true;
     for (let r = 0; r < rows.length; r++) {
       const t = trackedRows[r];
       if (t === undefined) continue;
@@ -183,9 +196,17 @@ export class NetifReceiver {
       if (s === undefined || s.counters !== t.counters || s.link !== t.link || s.startTime !== t.startTime) {
         s = t.sampled = { name: t.name, counters: t.counters, link: t.link, startTime: t.startTime };
       }
+      const k = interfaces.length;
+      if (same && (order[k] !== t || starts[k] !== t.startTime)) same = false;
       interfaces.push(s);
+      attrs.push(t.attrs);
     }
-    return { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: listed - interfaces.length };
+    if (!same || order.length !== interfaces.length) {
+      this.layout = { order: trackedRows.filter((t): t is Tracked => t !== undefined), starts: interfaces.map((s) => s.startTime), version: this.layout.version + 1 };
+    }
+    const sample: NetifSample = { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: listed - interfaces.length };
+    this.latest = { sample, known: { attrs, version: this.layout.version } };
+    return sample;
   }
 
   /** Releases the sysfs files kept open for refreshes. The receiver can still sample afterwards (it reopens them). */
@@ -222,7 +243,7 @@ export class NetifReceiver {
    * read `dataPoints` (a copy), as every consumer here does; a later read throws RecycledValuesError.
    */
   toScopeMetrics(sample: NetifSample): ScopeMetrics {
-    return this.builder.build(sample);
+    return this.builder.build(sample, this.latest?.sample === sample ? this.latest.known : undefined);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, RoundValues, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, INSTRUMENT_OBSERVABLE_COUNTER, INSTRUMENT_OBSERVABLE_GAUGE, publishArray, RoundValues, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
 import type { InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { GaugeMetricData, MetricData, MetricDescriptor, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
@@ -58,18 +58,45 @@ interface SumColumn {
   get: (c: InterfaceCounters) => number;
 }
 
-type GaugeBuild = { kind: 'gauge'; descriptor: NetifMetricDescriptor; value: (link: LinkInfo) => number | undefined };
+/** `subsetKey`: the layout key of its points when some interfaces have no value. */
+type GaugeBuild = { kind: 'gauge'; slot: number; descriptor: NetifMetricDescriptor; value: (link: LinkInfo) => number | undefined; subsetKey: string };
 
 /** `directionsKey`: sums reading the same directions in the same order share one layout. */
-type MetricBuild = { kind: 'sum'; descriptor: NetifMetricDescriptor; monotonic: boolean; columns: SumColumn[]; directionsKey: string } | GaugeBuild;
+type SumBuild = { kind: 'sum'; slot: number; descriptor: NetifMetricDescriptor; monotonic: boolean; columns: SumColumn[]; directionsKey: string };
+type MetricBuild = SumBuild | GaugeBuild;
 
 /** Which series each point of a metric is, and since when: the columns that rarely change. */
 interface Layout {
   attributes: Attributes[];
   startTimes: HrTime[];
+  /** The receiver's layout version it was made or checked for (see SampleLayout); undefined: unknown. */
+  version: number | undefined;
+  /** For a gauge some interfaces have no value for: which interfaces have one. */
+  picked?: Int32Array;
+}
+
+/**
+ * What the receiver knows of a sample's interfaces: each one's attribute sets, and a version that
+ * changes whenever the interfaces, their order or their start times differ from the sample before.
+ * Layouts made for the same version are reused without comparing them interface by interface.
+ */
+export interface SampleLayout {
+  attrs: readonly InterfaceAttributes[];
+  version: number;
 }
 
 const NAME_LAYOUT = 'name';
+
+/**
+ * A layout is published before it is handed out: nothing writes into it (or the attributes and start
+ * times in it) after, and consumers are told so (the rate processor takes the same published arrays
+ * as last round's series in the same places, without comparing them point by point).
+ */
+function published(layout: Layout): Layout {
+  publishArray(layout.attributes);
+  publishArray(layout.startTimes);
+  return layout;
+}
 
 /**
  * Builds ScopeMetrics by hand rather than through async instruments: the SDK cannot set a series'
@@ -80,65 +107,91 @@ export class ScopeMetricsBuilder {
   private readonly layouts = new Map<string, Layout>();
   /** The values of a build are valid until the build after next (see RoundValues). */
   private readonly values = new RoundValues('receiver-netif');
+  /** Which interfaces each gauge has values for, in order, by metric slot (scratch). */
+  private readonly picked: Int32Array[] = [];
+  private readonly sums: SumBuild[];
+  private readonly gauges: GaugeBuild[];
 
   constructor(
     private readonly plan: MetricsPlan,
     private readonly attributesFor: (name: string) => InterfaceAttributes,
   ) {
-    this.metrics = plan.metrics.map((m): MetricBuild =>
+    this.metrics = plan.metrics.map((m, slot): MetricBuild =>
       m.kind === 'sum'
         ? {
             kind: 'sum',
+            slot,
             descriptor: descriptor(m.sum.metric, INSTRUMENT_OBSERVABLE_COUNTER),
             monotonic: m.sum.metric.monotonic,
             columns: m.sum.directions.map((d) => ({ direction: d.index, get: COUNTER_GETTERS[d.counter] })),
             directionsKey: `sum:${m.sum.directions.map((d) => d.index).join(',')}`,
           }
-        : { kind: 'gauge', descriptor: descriptor(m.gauge.metric, INSTRUMENT_OBSERVABLE_GAUGE), value: m.gauge.value },
+        : { kind: 'gauge', slot, descriptor: descriptor(m.gauge.metric, INSTRUMENT_OBSERVABLE_GAUGE), value: m.gauge.value, subsetKey: `gauge:${m.gauge.metric.name}` },
     );
+    this.sums = this.metrics.filter((m): m is SumBuild => m.kind === 'sum');
+    this.gauges = this.metrics.filter((m): m is GaugeBuild => m.kind === 'gauge');
   }
 
-  build(sample: NetifSample): ScopeMetrics {
+  /**
+   * The sample as ScopeMetrics. `known`: the receiver's layout of this sample (attribute sets and
+   * version); without it the attribute sets are looked up by name and the layouts compared.
+   */
+  build(sample: NetifSample, known?: SampleLayout): ScopeMetrics {
     const { interfaces, time } = sample;
     const n = interfaces.length;
-    const attrs: InterfaceAttributes[] = new Array<InterfaceAttributes>(n);
-    const starts: HrTime[] = new Array<HrTime>(n);
-    for (let i = 0; i < n; i++) {
-      const iface = interfaces[i] as InterfaceSample;
-      attrs[i] = this.attributesFor(iface.name);
-      starts[i] = iface.startTime;
-    }
-    const metrics: MetricData[] = [];
+    const attrs = known?.attrs ?? interfaces.map((iface) => this.attributesFor(iface.name));
+    const version = known?.version;
     const round = this.values.begin();
-    for (let slot = 0; slot < this.metrics.length; slot++) {
-      const m = this.metrics[slot] as MetricBuild;
-      if (m.kind === 'sum') {
-        const columns = m.columns;
+    const { sums, gauges } = this;
+    // Interface by interface, every metric's values at once: each interface's objects are read
+    // once per sample rather than once per metric (thousands of them, scattered over the heap).
+    const sumValues = sums.map((m) => this.values.take(m.slot, n * m.columns.length));
+    for (let i = 0; i < n; i++) {
+      const counters = (interfaces[i] as InterfaceSample).counters;
+      for (let j = 0; j < sums.length; j++) {
+        const { columns } = sums[j] as SumBuild;
+        const values = sumValues[j] as Float64Array;
         const width = columns.length;
-        const values = this.values.take(slot, n * width);
-        let k = 0;
-        for (let i = 0; i < n; i++) {
-          const counters = (interfaces[i] as InterfaceSample).counters;
-          for (let c = 0; c < width; c++) values[k++] = (columns[c] as SumColumn).get(counters);
-        }
-        if (k === 0) continue;
-        const layout = this.sumLayout(m.directionsKey, columns, attrs, starts);
+        for (let c = 0, k = i * width; c < width; c++, k++) values[k] = (columns[c] as SumColumn).get(counters);
+      }
+    }
+    const gaugeValues = gauges.map((m) => this.values.take(m.slot, n));
+    const gaugeCounts = new Int32Array(gauges.length);
+    const picked = gauges.map((m) => this.pickedFor(m.slot, n));
+    for (let i = 0; i < n; i++) {
+      const link = (interfaces[i] as InterfaceSample).link;
+      for (let j = 0; j < gauges.length; j++) {
+        const value = (gauges[j] as GaugeBuild).value(link);
+        if (value === undefined) continue;
+        const k = gaugeCounts[j] as number;
+        (picked[j] as Int32Array)[k] = i;
+        (gaugeValues[j] as Float64Array)[k] = value;
+        gaugeCounts[j] = k + 1;
+      }
+    }
+
+    const metrics: MetricData[] = [];
+    let starts: HrTime[] | undefined;
+    const startsOf = (): HrTime[] => (starts ??= interfaces.map((iface) => iface.startTime));
+    for (const m of this.metrics) {
+      if (m.kind === 'sum') {
+        const j = sums.indexOf(m);
+        const values = sumValues[j] as Float64Array;
+        if (values.length === 0) continue;
+        const layout = this.sumLayout(m.directionsKey, m.columns, attrs, startsOf, version);
         metrics.push(
           withColumns<SumMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_SUM, isMonotonic: m.monotonic, aggregationTemporality: TEMPORALITY_CUMULATIVE },
-            this.values.guard({ length: k, attributes: layout.attributes, startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time }, round, values),
+            this.values.guard({ length: values.length, attributes: layout.attributes, startTimes: layout.startTimes, startTime: layout.startTimes[0] ?? time, endTime: time }, round, values),
           ),
         );
       } else {
-        const values = this.values.take(slot, n);
-        let k = 0;
-        for (let i = 0; i < n; i++) {
-          const value = m.value((interfaces[i] as InterfaceSample).link);
-          if (value !== undefined) values[k++] = value;
-        }
+        const j = gauges.indexOf(m);
+        const k = gaugeCounts[j] as number;
         if (k === 0) continue;
+        const values = gaugeValues[j] as Float64Array;
         // Usually every interface has the value: then the points line up with the interfaces.
-        const layout = k === n ? this.nameLayout(attrs, starts) : this.gaugeSubset(m, interfaces, attrs, k);
+        const layout = k === n ? this.nameLayout(attrs, startsOf, version) : this.subsetLayout(m.subsetKey, picked[j] as Int32Array, k, attrs, startsOf, version);
         metrics.push(
           withColumns<GaugeMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
@@ -150,15 +203,24 @@ export class ScopeMetricsBuilder {
     return { scope: { name: this.plan.scope.name, version: this.plan.scope.version }, metrics };
   }
 
+  /** Gauge `slot`'s scratch for the interfaces it has values for (kept: a subset layout keeps a copy). */
+  private pickedFor(slot: number, n: number): Int32Array {
+    let p = this.picked[slot];
+    if (p === undefined || p.length < n) this.picked[slot] = p = new Int32Array(n + (n >> 3) + 8);
+    return p;
+  }
+
   /**
    * Attributes and start times of a sum's points (interface by interface, direction by direction):
-   * the arrays of the previous sample when they hold the same objects, which they do until an
-   * interface comes, goes or resets. Shared by every sum with the same directions, and across
-   * snapshots: nothing writes into an array once it is published.
+   * the arrays of the previous sample while the interfaces and their start times are the same,
+   * which they are until an interface comes, goes or resets. Shared by every sum with the same
+   * directions, and across snapshots: nothing writes into an array once it is published.
    */
-  private sumLayout(key: string, columns: readonly SumColumn[], attrs: readonly InterfaceAttributes[], starts: readonly HrTime[]): Layout {
+  private sumLayout(key: string, columns: readonly SumColumn[], attrs: readonly InterfaceAttributes[], startsOf: () => readonly HrTime[], version: number | undefined): Layout {
     const width = columns.length;
     const last = this.layouts.get(key);
+    if (last !== undefined && version !== undefined && last.version === version) return last;
+    const starts = startsOf();
     if (last !== undefined && last.attributes.length === attrs.length * width) {
       let same = true;
       for (let i = 0, k = 0; same && i < attrs.length; i++) {
@@ -170,24 +232,28 @@ export class ScopeMetricsBuilder {
           }
         }
       }
-      if (same) return last;
-    }
-    const n = attrs.length * width;
-    const layout: Layout = { attributes: new Array<Attributes>(n), startTimes: new Array<HrTime>(n) };
-    for (let i = 0, k = 0; i < attrs.length; i++) {
-      const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
-      for (let c = 0; c < width; c++, k++) {
-        layout.attributes[k] = byDirection[(columns[c] as SumColumn).direction] as Attributes;
-        layout.startTimes[k] = starts[i] as HrTime;
+      if (same) {
+        last.version = version;
+        return last;
       }
     }
-    this.layouts.set(key, layout);
+    const layout: Layout = { attributes: [], startTimes: [], version };
+    for (let i = 0; i < attrs.length; i++) {
+      const byDirection = (attrs[i] as InterfaceAttributes).byDirection;
+      for (let c = 0; c < width; c++) {
+        layout.attributes.push(byDirection[(columns[c] as SumColumn).direction] as Attributes);
+        layout.startTimes.push(starts[i] as HrTime);
+      }
+    }
+    this.layouts.set(key, published(layout));
     return layout;
   }
 
   /** The gauges' layout when every interface has a value: one point per interface. */
-  private nameLayout(attrs: readonly InterfaceAttributes[], starts: readonly HrTime[]): Layout {
+  private nameLayout(attrs: readonly InterfaceAttributes[], startsOf: () => readonly HrTime[], version: number | undefined): Layout {
     const last = this.layouts.get(NAME_LAYOUT);
+    if (last !== undefined && version !== undefined && last.version === version) return last;
+    const starts = startsOf();
     if (last !== undefined && last.attributes.length === attrs.length) {
       let same = true;
       for (let i = 0; i < attrs.length; i++) {
@@ -196,22 +262,53 @@ export class ScopeMetricsBuilder {
           break;
         }
       }
-      if (same) return last;
+      if (same) {
+        last.version = version;
+        return last;
+      }
     }
-    const layout: Layout = { attributes: attrs.map((a) => a.name), startTimes: starts.slice() };
-    this.layouts.set(NAME_LAYOUT, layout);
+    const layout: Layout = { attributes: attrs.map((a) => a.name), startTimes: [...starts], version };
+    this.layouts.set(NAME_LAYOUT, published(layout));
     return layout;
   }
 
-  /** A gauge some interfaces have no value for (speed of a virtual link): built for this sample only. */
-  private gaugeSubset(m: GaugeBuild, interfaces: readonly InterfaceSample[], attrs: readonly InterfaceAttributes[], k: number): Layout {
-    const layout: Layout = { attributes: new Array<Attributes>(k), startTimes: new Array<HrTime>(k) };
-    for (let i = 0, j = 0; i < interfaces.length; i++) {
-      const iface = interfaces[i] as InterfaceSample;
-      if (m.value(iface.link) === undefined) continue;
-      layout.attributes[j] = (attrs[i] as InterfaceAttributes).name;
-      layout.startTimes[j++] = iface.startTime;
+  /**
+   * The layout of a gauge some interfaces have no value for (speed of a virtual link, loopback's
+   * among them): the `k` interfaces in `picked`. The previous sample's arrays while they are the same.
+   */
+  private subsetLayout(key: string, picked: Int32Array, k: number, attrs: readonly InterfaceAttributes[], startsOf: () => readonly HrTime[], version: number | undefined): Layout {
+    const last = this.layouts.get(key);
+    if (last?.picked !== undefined && last.attributes.length === k && samePicks(last.picked, picked, k)) {
+      if (version !== undefined && last.version === version) return last;
+      const starts = startsOf();
+      let same = true;
+      for (let j = 0; j < k; j++) {
+        const i = picked[j] as number;
+        if (last.attributes[j] !== (attrs[i] as InterfaceAttributes).name || last.startTimes[j] !== starts[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        last.version = version;
+        return last;
+      }
     }
+    const starts = startsOf();
+    const layout: Layout = { attributes: [], startTimes: [], version, picked: picked.slice(0, k) };
+    for (let j = 0; j < k; j++) {
+      const i = picked[j] as number;
+      layout.attributes.push((attrs[i] as InterfaceAttributes).name);
+      layout.startTimes.push(starts[i] as HrTime);
+    }
+    this.layouts.set(key, published(layout));
     return layout;
   }
+
+
+}
+
+function samePicks(a: Int32Array, b: Int32Array, k: number): boolean {
+  for (let j = 0; j < k; j++) if (a[j] !== b[j]) return false;
+  return true;
 }

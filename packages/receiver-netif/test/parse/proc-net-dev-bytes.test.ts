@@ -97,4 +97,44 @@ describe('ProcNetDevParser (bytes)', () => {
       { numRuns: 1000 },
     );
   });
+
+  // A node's file from one sample to the next: mostly the same lines at the same place, a few
+  // counters moved on (sometimes by a digit, shifting everything after), interfaces added and
+  // deleted, now and then a blank or broken line. The parser takes runs of unchanged lines in one
+  // comparison; this checks that what it returns is still exactly the text parser's.
+  it('matches parseProcNetDev over many samples of a large file that changes here and there', () => {
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('count' as const), at: fc.nat(), by: fc.oneof(fc.nat({ max: 9 }), fc.nat({ max: 10 ** 9 })) }),
+      fc.record({ kind: fc.constant('add' as const), at: fc.nat(), name: fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('junk' as const), at: fc.nat(), line: fc.constantFrom('', '   ', 'eth9: 1 2 3', 'garbage') }),
+      // Text after the 16th counter (a future kernel's column, or a colon that moves the name).
+      fc.record({ kind: fc.constant('tail' as const), at: fc.nat(), tail: fc.constantFrom('', ' 5', ' 12 7', ' :x') }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 80 }), fc.array(fc.array(edit, { maxLength: 6 }), { minLength: 1, maxLength: 12 }), (n, samples) => {
+        const rows: { name: string; rx: number; junk?: string; tail?: string }[] = Array.from({ length: n }, (_, i) => ({ name: `veth${i}`, rx: i * 1000 }));
+        const text = () => HEADER + rows.map((r) => (r.junk !== undefined ? `${r.junk}\n` : `${kernelLine(r.name, counters({ rxBytes: r.rx, txPackets: 7 })).slice(0, -1)}${r.tail ?? ''}\n`)).join('');
+        const parser = new ProcNetDevParser();
+        const check = () => {
+          const b = bytes(text());
+          assert.deepStrictEqual(parser.parse(b), parseProcNetDev(decode(b)));
+        };
+        check();
+        for (const edits of samples) {
+          for (const e of edits) {
+            const at = rows.length === 0 ? 0 : e.at % rows.length;
+            if (e.kind === 'count' && rows[at] !== undefined) rows[at]!.rx += e.by;
+            else if (e.kind === 'add') rows.splice(at, 0, { name: e.name, rx: 0 });
+            else if (e.kind === 'delete') rows.splice(at, 1);
+            else if (e.kind === 'junk') rows.splice(at, 0, { name: '', rx: 0, junk: e.line });
+            else if (e.kind === 'tail' && rows[at] !== undefined) rows[at]!.tail = e.tail;
+          }
+          check();
+          check();
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
