@@ -126,7 +126,7 @@ export class RateProcessor {
       if (points.length > 0) metrics.push(gauge(g.descriptor, points));
     }
     // Utilization only for the named interfaces: summed traffic over no single link's capacity means nothing.
-    const named = topN && folds ? utilization.filter((state) => topN.isNamed(state)) : utilization;
+    const named = topN && folds ? topN.named(utilization) : utilization;
     if (named.length > 0) metrics.push(gauge(this.utilizationDescriptor, named.view()));
 
     this.keepForRecycling(gauges, utilization);
@@ -179,9 +179,12 @@ export class RateProcessor {
     const columns = this.columnsFor(this.meta.utilization.name, io.columns.length);
     const rates = io.columns;
     const { attributes, values, states } = rates;
+    // The byte rates are one published array's points: each one's link speed by position.
+    const speeds = rates.whole !== undefined ? linkSpeeds.refsFor(rates.whole, INTERFACE_ATTRIBUTE) : undefined;
     for (let i = 0; i < rates.length; i++) {
       const a = attributes[i] as Attributes;
-      const capacity = this.capacityOf(a, linkSpeeds);
+      const speed = speeds?.[i];
+      const capacity = speeds === undefined ? this.capacityOf(a, linkSpeeds) : speed === null ? undefined : (linkSpeeds.current(speed) ?? (max > 0 ? max : undefined));
       // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
       if (capacity !== undefined) columns.push(a, rates.startOf(i), rates.endOf(i), (values[i] as number) / capacity, states[i] as SeriesState);
     }

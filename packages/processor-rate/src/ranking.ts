@@ -34,6 +34,19 @@ export interface FoldGroup {
 }
 
 /**
+ * The entry and fold group of each position of a published attributes array (RateColumns.whole),
+ * for the tables' current epochs. The receiver's rate gauges all share one such array, round after
+ * round: their rates are ranked and folded without reading a series state per point.
+ */
+interface Positions {
+  entryEpoch: number;
+  entries: (InterfaceEntry | null)[];
+  groupEpoch: number;
+  /** Filled as points fold: undefined where none has yet. */
+  groups: (FoldGroup | undefined)[];
+}
+
+/**
  * Top-N folding without a lookup per point. Ranking and folding used to look up a Map by interface
  * name and build a folded key string for every rate point, every round: most of the processor's
  * cost with top-N on. Each series state now caches its interface entry and its fold group (the
@@ -53,6 +66,8 @@ export class TopN {
   private readonly scored: InterfaceEntry[] = [];
   private scoredCount = 0;
   private groupsUsed = 0;
+  private dropEntries = false;
+  private readonly positions = new WeakMap<readonly Attributes[], Positions>();
 
   constructor(
     private readonly interfaceAttribute: string,
@@ -62,6 +77,11 @@ export class TopN {
   beginRound(): void {
     this.round++;
     this.scoredCount = 0;
+    if (this.dropEntries) {
+      this.entries.clear();
+      this.entryEpoch++;
+      this.dropEntries = false;
+    }
     if (this.groups.size > 2 * this.groupsUsed + 64) {
       this.groups.clear();
       this.groupEpoch++;
@@ -72,20 +92,35 @@ export class TopN {
   /** The entry of a series' interface; null when its interface attribute is not a string (never folded). */
   entryOf(state: SeriesState, attributes: Attributes): InterfaceEntry | null {
     let e = state.iface;
-    if (e === undefined || (e !== null && e.epoch !== this.entryEpoch)) {
-      const name = attributes[this.interfaceAttribute];
-      if (typeof name !== 'string') {
-        e = null;
-      } else {
-        e = this.entries.get(name);
-        if (e === undefined) {
-          e = { name, epoch: this.entryEpoch, score: 0, scored: 0, kept: 0 };
-          this.entries.set(name, e);
-        }
-      }
-      state.iface = e;
+    if (e === undefined || (e !== null && e.epoch !== this.entryEpoch)) state.iface = e = this.entryFor(attributes);
+    return e;
+  }
+
+  private entryFor(attributes: Attributes): InterfaceEntry | null {
+    const name = attributes[this.interfaceAttribute];
+    if (typeof name !== 'string') return null;
+    let e = this.entries.get(name);
+    if (e === undefined) {
+      e = { name, epoch: this.entryEpoch, score: 0, scored: 0, kept: 0 };
+      this.entries.set(name, e);
     }
     return e;
+  }
+
+  /** The entries (and groups) by position of columns that are one published array's points. */
+  private positionsOf(rates: RateColumns): Positions | undefined {
+    const whole = rates.whole;
+    if (whole === undefined) return undefined;
+    let p = this.positions.get(whole);
+    if (p === undefined || p.entryEpoch !== this.entryEpoch) {
+      p = { entryEpoch: this.entryEpoch, entries: whole.map((a) => this.entryFor(a)), groupEpoch: this.groupEpoch, groups: [] };
+      this.positions.set(whole, p);
+    }
+    if (p.groupEpoch !== this.groupEpoch) {
+      p.groupEpoch = this.groupEpoch;
+      p.groups = [];
+    }
+    return p;
   }
 
   /**
@@ -96,8 +131,9 @@ export class TopN {
   score(rates: RateColumns, counts: boolean): void {
     const round = this.round;
     const { attributes, values, states } = rates;
+    const entries = this.positionsOf(rates)?.entries;
     for (let i = 0; i < rates.length; i++) {
-      const e = this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+      const e = entries !== undefined ? (entries[i] as InterfaceEntry | null) : this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
       if (e === null) continue;
       if (e.scored !== round) {
         e.scored = round;
@@ -113,12 +149,9 @@ export class TopN {
     const { scored, scoredCount, n } = this;
     // Drops what older rounds left past this round's entries, so they can be collected.
     if (scored.length > scoredCount) scored.length = scoredCount;
-    if (this.entries.size > 2 * scoredCount + 64) {
-      // Churn left entries of interfaces that are gone. This round's flags are set on the entries
-      // the states hold; from the next round on, states look their interface up in a new table.
-      this.entries.clear();
-      this.entryEpoch++;
-    }
+    // Churn left entries of interfaces that are gone: the next round starts a new table (not this
+    // one: its kept flags are set on the entries of this table, which folding reads next).
+    if (this.entries.size > 2 * scoredCount + 64) this.dropEntries = true;
     if (n <= 0 || scoredCount <= n) return false;
     const top: InterfaceEntry[] = [];
     for (const e of scored) {
@@ -140,12 +173,6 @@ export class TopN {
     return true;
   }
 
-  /** Whether a point's interface is kept by name (or has none, so is never folded). Only after select(). */
-  isNamed(state: SeriesState): boolean {
-    const e = state.iface;
-    return e === null || e === undefined || e.kept === this.round;
-  }
-
   /**
    * The points to export: one per rate of a kept interface (or of one without an interface name),
    * plus all others summed into one "other" point per remaining attribute set, spanning the union
@@ -156,19 +183,29 @@ export class TopN {
     const { attributes, values, states } = rates;
     const out = { attributes: [] as Attributes[], values: [] as number[], startTimes: [] as HrTime[], endTimes: [] as HrTime[] };
     const pass = ++this.pass;
+    const round = this.round;
+    const positions = this.positionsOf(rates);
+    // Every rate spans the same interval (the usual case): a folded sum spans it too.
+    const shared = rates.starts === undefined;
     let others: FoldGroup[] | undefined;
     for (let i = 0; i < rates.length; i++) {
-      const state = states[i] as SeriesState;
       const startTime = rates.startOf(i);
       const endTime = rates.endOf(i);
-      if (this.isNamed(state)) {
+      const e = positions !== undefined ? (positions.entries[i] as InterfaceEntry | null) : this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+      if (e === null || e.kept === round) {
         out.attributes.push(attributes[i] as Attributes);
         out.values.push(values[i] as number);
         out.startTimes.push(startTime);
         out.endTimes.push(endTime);
         continue;
       }
-      const g = this.groupOf(state, attributes[i] as Attributes);
+      let g = positions?.groups[i];
+      if (g === undefined) {
+        g = this.groupOf(states[i] as SeriesState, attributes[i] as Attributes);
+        if (positions !== undefined) positions.groups[i] = g;
+      } else if (g.pass !== pass) {
+        this.groupsUsed++;
+      }
       if (g.pass !== pass) {
         g.pass = pass;
         g.folded = { attributes: g.attributes, startTime, endTime, value: values[i] as number };
@@ -176,6 +213,7 @@ export class TopN {
       } else {
         const acc = g.folded;
         acc.value += values[i] as number;
+        if (shared) continue;
         if (isBefore(startTime, acc.startTime)) acc.startTime = startTime;
         if (isBefore(acc.endTime, endTime)) acc.endTime = endTime;
       }
@@ -189,6 +227,17 @@ export class TopN {
       }
     }
     return { length: out.values.length, ...out, startTime: out.startTimes[0] ?? [0, 0], endTime: out.endTimes[0] ?? [0, 0] };
+  }
+
+  /** The rates whose interface is kept by name (or that have none, so are never folded). Only after select(). */
+  named(rates: RateColumns): RateColumns {
+    const round = this.round;
+    const entries = this.positionsOf(rates)?.entries;
+    const { attributes, states } = rates;
+    return rates.filterByPosition((i) => {
+      const e = entries !== undefined ? (entries[i] as InterfaceEntry | null) : this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+      return e === null || e.kept === round;
+    });
   }
 
   private groupOf(state: SeriesState, attributes: Attributes): FoldGroup {

@@ -10,6 +10,9 @@ export interface SeriesState {
   round: number;
   /** Its input position in the latest round that observed it (its previous observation is there). */
   position: number;
+  /** Its start time, as numbers (a producer may reuse its HrTime arrays); rewritten only when it moves. */
+  startSec: number;
+  startNanos: number;
   /** The frozen attributes object it was last seen with, matched by identity; undefined if not frozen. */
   attributes: Attributes | undefined;
   /** Top-N's entry for its interface (null: no interface name); set by top-N. */
@@ -142,14 +145,13 @@ export class RateColumns {
     return this.ends?.[i] ?? (this.end as HrTime);
   }
 
-  /** The rates whose series `keep` accepts, in order. */
-  filter(keep: (state: SeriesState) => boolean): RateColumns {
+  /** The rates at the positions `keep` accepts, in order. */
+  filterByPosition(keep: (i: number) => boolean): RateColumns {
     let n = 0;
-    for (let i = 0; i < this.length; i++) if (keep(this.states[i] as SeriesState)) n++;
+    for (let i = 0; i < this.length; i++) if (keep(i)) n++;
     const out = new RateColumns(n);
     for (let i = 0; i < this.length; i++) {
-      const state = this.states[i] as SeriesState;
-      if (keep(state)) out.push(this.attributes[i] as Attributes, this.startOf(i), this.endOf(i), this.values[i] as number, state);
+      if (keep(i)) out.push(this.attributes[i] as Attributes, this.startOf(i), this.endOf(i), this.values[i] as number, this.states[i] as SeriesState);
     }
     return out;
   }
@@ -221,23 +223,22 @@ class Observations {
   /** The series at each position; undefined where the attributes are not frozen (never matched by identity) or the value was not finite. */
   readonly states: (SeriesState | undefined)[] = [];
   values: Float64Array = new Float64Array(0);
-  /** Start times as numbers: a producer may reuse its HrTime arrays. */
-  startSec: Float64Array = new Float64Array(0);
-  startNanos: Float64Array = new Float64Array(0);
-  /** Our own copies (see RateTracker.ownCopy). */
-  readonly ends: HrTime[] = [];
+  /** The end time of every position while `mixed` is false (our own copy, see RateTracker.ownCopy). */
+  sharedEnd: HrTime | undefined;
+  /** Each position's end time, once two positions had different ones. */
+  mixed = false;
+  private readonly ends: HrTime[] = [];
   /** Positions that got a state (the fast path needs every one). */
   filled = 0;
-  /** Observations came from more than one observeAll call (a metric split across scopes). */
+  /** observeAll() calls that made them: more than one for a metric split across scopes. */
   calls = 0;
   /**
    * What the round's single call came with, for the next round's fast path: the attributes and
-   * startTimes arrays (or the shared start), and the end time every point shared.
+   * startTimes arrays (or the shared start).
    */
   attributesArray: readonly Attributes[] | undefined;
   startTimesArray: readonly HrTime[] | undefined;
   sharedStart: HrTime | undefined;
-  sharedEnd: HrTime | undefined;
 
   begin(): void {
     this.length = 0;
@@ -247,31 +248,39 @@ class Observations {
     this.startTimesArray = undefined;
     this.sharedStart = undefined;
     this.sharedEnd = undefined;
+    this.mixed = false;
   }
 
   /** Room for positions up to `n`. */
   reserve(n: number): void {
     if (n <= this.values.length) return;
-    const capacity = n + (n >> 3) + 8;
-    this.values = grown(this.values, capacity);
-    this.startSec = grown(this.startSec, capacity);
-    this.startNanos = grown(this.startNanos, capacity);
+    const values = new Float64Array(n + (n >> 3) + 8);
+    values.set(this.values);
+    this.values = values;
   }
 
-  record(at: number, state: SeriesState | undefined, value: number, start: HrTime, end: HrTime): void {
+  record(at: number, state: SeriesState | undefined, value: number, end: HrTime): void {
     this.states[at] = state;
     this.values[at] = value;
-    this.startSec[at] = start[0];
-    this.startNanos[at] = start[1];
-    this.ends[at] = end;
+    this.recordEnd(at, end);
     if (state !== undefined) this.filled++;
   }
-}
 
-function grown(a: Float64Array, capacity: number): Float64Array {
-  const b = new Float64Array(capacity);
-  b.set(a);
-  return b;
+  /** One end time for the round, usually: per position only from the first that differs. */
+  recordEnd(at: number, end: HrTime): void {
+    if (!this.mixed) {
+      if (this.sharedEnd === undefined) this.sharedEnd = end;
+      if (end === this.sharedEnd) return;
+      this.mixed = true;
+      this.ends.length = at;
+      this.ends.fill(this.sharedEnd, 0, at);
+    }
+    this.ends[at] = end;
+  }
+
+  endAt(at: number): HrTime {
+    return this.mixed ? (this.ends[at] as HrTime) : (this.sharedEnd as HrTime);
+  }
 }
 
 /**
@@ -345,7 +354,8 @@ export class MetricSeries {
       points.endTimes !== undefined ||
       attributes !== last.attributesArray ||
       !isPublishedArray(attributes) ||
-      last.sharedEnd === undefined
+      last.sharedEnd === undefined ||
+      last.mixed
     ) {
       return false;
     }
@@ -391,12 +401,9 @@ export class MetricSeries {
         columns.push(attributes[i] as Attributes, previousEnd, end, (value - previous) / dt, lastStates[i] as SeriesState);
       }
     }
+    // The states keep their start times: the same start times came in again.
     const nextStates = next.states;
     for (let i = 0; i < n; i++) nextStates[i] = lastStates[i];
-    next.startSec.set(last.startSec.subarray(0, n));
-    next.startNanos.set(last.startNanos.subarray(0, n));
-    next.ends.fill(end, 0, n);
-    if (next.ends.length < n) for (let i = next.ends.length; i < n; i++) next.ends[i] = end;
     next.length = n;
     next.filled = n;
     next.attributesArray = attributes;
@@ -436,9 +443,7 @@ export class MetricSeries {
       const here = position++;
       // Nothing sane to compare the next sample with; left unmarked, the sweep drops the series.
       if (!Number.isFinite(value)) {
-        next.states[here] = undefined;
-        next.values[here] = NaN;
-        next.ends[here] = sharedEnd ?? ((endTimes as readonly HrTime[])[i] as HrTime);
+        next.record(here, undefined, NaN, sharedEnd ?? tracker.ownCopy((endTimes as readonly HrTime[])[i] as HrTime));
         continue;
       }
       const startTime = sharedStart ?? ((startTimes as readonly HrTime[])[i] as HrTime);
@@ -450,10 +455,10 @@ export class MetricSeries {
         s = this.states.get(key);
         const frozen = isImmutable(attributes);
         if (s === undefined) {
-          s = { key, round, position: here, attributes: frozen ? attributes : undefined, iface: undefined, group: undefined };
+          s = { key, round, position: here, startSec: startTime[0], startNanos: startTime[1], attributes: frozen ? attributes : undefined, iface: undefined, group: undefined };
           this.states.set(key, s);
           seen++;
-          next.record(here, frozen ? s : undefined, value, startTime, end);
+          next.record(here, frozen ? s : undefined, value, end);
           continue;
         }
         // Where it was last round: the positions after it moved by as much.
@@ -465,12 +470,16 @@ export class MetricSeries {
       const from = again ? next : last;
       const at = s.position;
       const previousValue = from.values[at] as number;
-      const previousEnd = from.ends[at] as HrTime;
-      const sameStart = from.startSec[at] === startTime[0] && from.startNanos[at] === startTime[1];
+      const previousEnd = from.endAt(at);
+      const sameStart = s.startSec === startTime[0] && s.startNanos === startTime[1];
+      if (!sameStart) {
+        s.startSec = startTime[0];
+        s.startNanos = startTime[1];
+      }
       if (!again) seen++;
       s.round = round;
       s.position = here;
-      next.record(here, s.attributes !== undefined ? s : undefined, value, startTime, end);
+      next.record(here, s.attributes !== undefined ? s : undefined, value, end);
       if (!sameStart || value < previousValue) continue;
       // Seconds and nanoseconds apart, so large epochs lose no precision.
       const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
@@ -483,7 +492,6 @@ export class MetricSeries {
       next.attributesArray = allAttributes;
       next.startTimesArray = startTimes;
       next.sharedStart = sharedStart;
-      next.sharedEnd = sharedEnd;
     } else {
       next.attributesArray = undefined;
     }

@@ -4,9 +4,9 @@
 // random rounds with churn, reordering, resets, fresh or reused attribute objects and duplicates.
 import assert from 'node:assert/strict';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { DataPoint, MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import type { DataPoint, GaugeMetricData, MetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
-import { publishArray, withColumns } from '@otel-netif/metadata';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, publishArray, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
 import { RateProcessor } from '@otel-netif/processor-rate';
 import type { RateResult } from '@otel-netif/processor-rate';
 import { DIR, IF, START, at, gauge, scopes, sum } from './helpers.js';
@@ -179,13 +179,27 @@ function publishedSum(name: string, points: Pt[]): MetricData {
     startTimes: published(startArrays, points.map((p) => String(p.start ?? START)).join('|'), () => points.map((p) => [...(p.start ?? START)] as HrTime)),
   };
   const end = points[0]?.end ?? at(0);
-  const descriptor = { name, description: `test ${name}`, unit: name === PACKETS ? '{packet}' : 'By', valueType: 1 };
-  return withColumns({ descriptor, dataPointType: 3, aggregationTemporality: 1, isMonotonic: true } as never, {
+  const descriptor = { name, description: `test ${name}`, unit: name === PACKETS ? '{packet}' : 'By', valueType: VALUE_INT };
+  return withColumns<SumMetricData>({ descriptor, dataPointType: DATA_POINT_SUM, aggregationTemporality: TEMPORALITY_CUMULATIVE, isMonotonic: true }, {
     length: points.length,
     attributes: layout.attributes,
     values: Float64Array.from(points.map((p) => p.value)),
     startTimes: layout.startTimes,
     startTime: layout.startTimes[0] ?? START,
+    endTime: end,
+  });
+}
+
+// The receiver's speed gauge: one published array of attributes per set of interfaces.
+const speedLayouts = new Map<string, Attributes[]>();
+function publishedSpeeds(names: string[], end: HrTime): MetricData {
+  const attributes = published(speedLayouts, names.join('|'), () => names.map((n) => Object.freeze({ [IF]: n })));
+  const descriptor = { name: SPEED, description: `test ${SPEED}`, unit: 'By/s', valueType: VALUE_INT };
+  return withColumns<GaugeMetricData>({ descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE }, {
+    length: names.length,
+    attributes,
+    values: Float64Array.from(names, () => 125_000),
+    startTime: START,
     endTime: end,
   });
 }
@@ -244,7 +258,7 @@ describe('RateProcessor against a plain model of its rules', () => {
           };
           const metrics: MetricData[] = [r.published ? publishedSum(IO, points(IO)) : sum(IO, points(IO))];
           if (r.packets) metrics.push(r.published ? publishedSum(PACKETS, points(PACKETS)) : sum(PACKETS, points(PACKETS), { unit: '{packet}' }));
-          metrics.push(gauge(SPEED, r.speeds.map((n) => ({ attributes: { [IF]: n }, value: 125_000, end }))));
+          metrics.push(r.published ? publishedSpeeds(r.speeds, end) : gauge(SPEED, r.speeds.map((n) => ({ attributes: { [IF]: n }, value: 125_000, end }))));
           const input = scopes(...metrics);
           const expected = ref.process(input);
           const got = actual(p.process(input));

@@ -1,9 +1,11 @@
-import { loadMetadata } from '@otel-netif/metadata';
+import { DATA_POINT_GAUGE, DATA_POINT_SUM, loadMetadata, publishArray, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
+import type { Attributes } from '@opentelemetry/api';
+import type { GaugeMetricData, SumMetricData } from '@opentelemetry/sdk-metrics';
 import assert from 'node:assert/strict';
 import { ValueType } from '@opentelemetry/api';
 import { InstrumentType } from '@opentelemetry/sdk-metrics';
 import { RateProcessor } from '@otel-netif/processor-rate';
-import { metric, netRound, seriesValues, values } from './helpers.js';
+import { at, DIR, IF, metric, netRound, scopes, seriesValues, START, values } from './helpers.js';
 
 const UTIL = 'system.network.bandwidth.utilization';
 
@@ -54,5 +56,37 @@ describe('RateProcessor utilization', () => {
   it('carries utilization in series with the rates', () => {
     const r = util(0, { eth0: 125_000_000, wlan0: 10_000 });
     assert.deepEqual(seriesValues(r, UTIL), { 'eth0/receive': 0.1, 'eth0/transmit': 0.02, 'wlan0/receive': 0.1, 'wlan0/transmit': 0.25 });
+  });
+
+  // The receiver's layouts: the same published arrays round after round, the speed gauge's a
+  // subset (links without a speed have no point). The processor then finds speeds by position.
+  it('follows link speeds that come and go while the interfaces stay the same (published layouts, as the receiver emits)', () => {
+    const io = publishArray(['eth0', 'eth1'].flatMap((n) => ['receive', 'transmit'].map((d): Attributes => Object.freeze({ [IF]: n, [DIR]: d }))));
+    const starts = publishArray(io.map(() => START));
+    const speedLayouts = new Map<string, Attributes[]>();
+    const round = (t: number, speeds: Record<string, number>) => {
+      const names = Object.keys(speeds);
+      let layout = speedLayouts.get(names.join());
+      if (layout === undefined) speedLayouts.set(names.join(), (layout = publishArray(names.map((n) => Object.freeze({ [IF]: n })))));
+      const end = at(t);
+      return scopes(
+        withColumns<SumMetricData>(
+          { descriptor: { name: 'system.network.io', description: '', unit: 'By', valueType: VALUE_INT }, dataPointType: DATA_POINT_SUM, aggregationTemporality: TEMPORALITY_CUMULATIVE, isMonotonic: true },
+          { length: 4, attributes: io, values: Float64Array.of(1000 * t, 500 * t, 1000 * t, 500 * t), startTimes: starts, startTime: START, endTime: end },
+        ),
+        withColumns<GaugeMetricData>(
+          { descriptor: { name: 'system.network.interface.speed', description: '', unit: 'By/s', valueType: VALUE_INT }, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
+          { length: names.length, attributes: layout, values: Float64Array.from(names, (n) => speeds[n] as number), startTime: START, endTime: end },
+        ),
+      );
+    };
+    const p = new RateProcessor({ topN: 0, maxBandwidthBytesPerSecond: 10_000 });
+    p.process(round(0, { eth0: 2_000 }));
+    assert.deepEqual(values(p.process(round(1, { eth0: 2_000 })), UTIL), { 'eth0/receive': 0.5, 'eth0/transmit': 0.25, 'eth1/receive': 0.1, 'eth1/transmit': 0.05 });
+    // eth1 reports a speed: used from this round on, not the configured maximum.
+    assert.deepEqual(values(p.process(round(2, { eth0: 2_000, eth1: 4_000 })), UTIL), { 'eth0/receive': 0.5, 'eth0/transmit': 0.25, 'eth1/receive': 0.25, 'eth1/transmit': 0.125 });
+    // eth0 no longer does: back to the maximum, not its old speed.
+    assert.deepEqual(values(p.process(round(3, { eth1: 4_000 })), UTIL), { 'eth0/receive': 0.1, 'eth0/transmit': 0.05, 'eth1/receive': 0.25, 'eth1/transmit': 0.125 });
+    assert.deepEqual(values(p.process(round(4, { eth1: 8_000 })), UTIL), { 'eth0/receive': 0.1, 'eth0/transmit': 0.05, 'eth1/receive': 0.125, 'eth1/transmit': 0.0625 });
   });
 });
