@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { HrTime } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { GaugeMetricData, ScopeMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import fc from 'fast-check';
 import { loadMetadata, pointColumns } from '@otel-netif/metadata';
+import { packagePlan } from '../src/metrics-plan.js';
 import { FilterError, ReadError } from '../src/errors.js';
 import { HostFs } from '../src/hostfs/host-fs.js';
 import { NetifReceiver, SLOW_REFRESH_EVERY } from '../src/receiver.js';
@@ -498,6 +500,91 @@ describe('NetifReceiver', () => {
       assert.equal(buffers[4], buffers[0]);
       assert.equal(buffers[3], buffers[1]);
       assert.notEqual(buffers[1], buffers[0]);
+    });
+  });
+
+  // The builder reuses what it can: layouts while the interfaces are the same, and an interface's
+  // values from the round before last while its sample is the same object. Whatever the mix of
+  // idle, busy, reset, new, vanished and re-linked interfaces, each snapshot must say exactly what
+  // its own sample says.
+  describe('snapshots agree with their samples', () => {
+    const NAMES = ['lo', 'eth0', 'eth1', 'veth0', 'veth1', 'veth2'];
+    const change = fc.record({
+      iface: fc.constantFrom(...NAMES),
+      kind: fc.constantFrom('count', 'count', 'count', 'reset', 'remove', 'mtu', 'speed', 'down'),
+      by: fc.integer({ min: 1, max: 10 ** 7 }),
+    });
+
+    function expected(sample: ReturnType<NetifReceiver['sample']>): Map<string, number> {
+      const out = new Map<string, number>();
+      const plan = packagePlan();
+      for (const m of plan.metrics) {
+        for (const iface of sample.interfaces) {
+          if (m.kind === 'sum') {
+            for (const d of m.sum.directions) out.set(`${m.sum.metric.name}/${iface.name}/${d.direction}`, iface.counters[d.counter]);
+          } else {
+            const v = m.gauge.value(iface.link);
+            if (v !== undefined) out.set(`${m.gauge.metric.name}/${iface.name}`, v);
+          }
+        }
+      }
+      return out;
+    }
+
+    function emitted(sm: ScopeMetrics): Map<string, number> {
+      const out = new Map<string, number>();
+      for (const m of sm.metrics) {
+        for (const p of m.dataPoints) {
+          const a = p.attributes;
+          const key = [m.descriptor.name, a['network.interface.name'], a['network.io.direction']].filter((x) => x !== undefined).join('/');
+          assert.ok(!out.has(key), `${key} twice`);
+          out.set(key, p.value as number);
+        }
+      }
+      return out;
+    }
+
+    it('over many samples of interfaces that idle, count, reset, vanish, come back and change their links', () => {
+      fc.assert(
+        fc.property(fc.array(fc.array(change, { maxLength: 4 }), { minLength: 2, maxLength: 14 }), (rounds) => {
+          const counts = new Map(NAMES.map((n, i) => [n, i * 1000]));
+          const links = new Map(NAMES.map((n) => [n, { operstate: 'up', carrier: '1', mtu: '1500', speed: '1000' }]));
+          const present = new Set(NAMES);
+          const write = () => {
+            root.writeProcNetDev(procNetDev(Object.fromEntries([...present].map((n) => [n, { rxBytes: counts.get(n), txPackets: (counts.get(n) ?? 0) >> 3 }]))));
+            for (const n of NAMES) {
+              if (present.has(n)) root.writeLink(n, links.get(n) ?? {});
+              else root.removeLink(n);
+            }
+          };
+          write();
+          // Links are re-read round-robin: every interface about every third sample.
+          const r = receiver({ metadataRefreshMs: 3000 });
+          const snapshots: [ScopeMetrics, Map<string, number>][] = [];
+          for (const changes of rounds) {
+            for (const c of changes) {
+              const link = links.get(c.iface) as Record<string, string>;
+              if (c.kind === 'count') counts.set(c.iface, (counts.get(c.iface) ?? 0) + c.by);
+              else if (c.kind === 'reset') counts.set(c.iface, 0);
+              else if (c.kind === 'remove') present.delete(c.iface) || present.add(c.iface);
+              else if (c.kind === 'mtu') link.mtu = String(1000 + (c.by % 9000));
+              else if (c.kind === 'speed') link.speed = String(c.by % 100_000);
+              else link.operstate = link.operstate === 'up' ? 'down' : 'up';
+            }
+            write();
+            clock.advance(1000);
+            const sample = r.sample();
+            const sm = r.toScopeMetrics(sample);
+            assert.deepEqual(emitted(sm), expected(sample));
+            snapshots.push([sm, expected(sample)]);
+            // The snapshot before is still readable and still its own (see values memory).
+            const before = snapshots.at(-2);
+            if (before !== undefined) assert.deepEqual(emitted(before[0]), before[1]);
+          }
+          r.close();
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });
