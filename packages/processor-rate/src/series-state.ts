@@ -292,9 +292,9 @@ class Observations {
  * Only frozen attributes are matched by identity: a mutable object could have been rewritten.
  *
  * When a round comes with the very same published attributes array as the last one (and the same
- * published start times; see publishArray), every position holds the same series as last round: the fast path computes
- * the rates column by column without touching a state. The receiver hands out the same arrays
- * until an interface comes, goes or resets, so that is nearly every round.
+ * published start times; see publishArray), every position holds the same series as last round:
+ * the fast path computes the rates column by column without touching a state. The receiver hands
+ * out the same arrays until an interface comes, goes or resets, so that is nearly every round.
  */
 export class MetricSeries {
   readonly states = new Map<string, SeriesState>();
