@@ -73,10 +73,10 @@ export class NetifReceiver {
   private readonly trackedRows: (Tracked | undefined)[] = [];
   private generation = 0;
   /**
-   * The interfaces of the last sample in order, with their start times, and a version bumped
-   * whenever a sample's differ: the builder reuses its layouts while the version stays.
+   * The interfaces of the last sample in order, with their start times and attribute sets, and a
+   * version bumped whenever a sample's differ: the builder reuses its layouts while the version stays.
    */
-  private layout: { order: Tracked[]; starts: HrTime[]; version: number } = { order: [], starts: [], version: 0 };
+  private layout: SampleLayout & { order: Tracked[]; starts: HrTime[] } = { order: [], starts: [], attrs: [], version: 0 };
   /** The last sample, with its interfaces' attribute sets and layout version (see toScopeMetrics). */
   private latest: { sample: NetifSample; known: SampleLayout } | undefined;
   /** 0: no cap. */
@@ -183,11 +183,12 @@ export class NetifReceiver {
     this.refreshSomeLinks(monotonicMs, generation, admitted.length, problems);
 
     // In /proc/net/dev order, whatever order the interfaces were admitted in.
-    const interfaces: InterfaceSample[] = [];
-    const attrs: InterfaceAttributes[] = [];
+    let count = 0;
+    for (let r = 0; r < rows.length; r++) if (trackedRows[r] !== undefined) count++;
+    const interfaces = new Array<InterfaceSample>(count);
     const { order, starts } = this.layout;
-    let same = true;
-    for (let r = 0; r < rows.length; r++) {
+    let same = order.length === count;
+    for (let r = 0, k = 0; r < rows.length; r++) {
       const t = trackedRows[r];
       if (t === undefined) continue;
       // The parser hands out the same counters object for an unchanged line: an idle interface is
@@ -196,16 +197,15 @@ export class NetifReceiver {
       if (s === undefined || s.counters !== t.counters || s.link !== t.link || s.startTime !== t.startTime) {
         s = t.sampled = { name: t.name, counters: t.counters, link: t.link, startTime: t.startTime };
       }
-      const k = interfaces.length;
       if (same && (order[k] !== t || starts[k] !== t.startTime)) same = false;
-      interfaces.push(s);
-      attrs.push(t.attrs);
+      interfaces[k++] = s;
     }
-    if (!same || order.length !== interfaces.length) {
-      this.layout = { order: trackedRows.filter((t): t is Tracked => t !== undefined), starts: interfaces.map((s) => s.startTime), version: this.layout.version + 1 };
+    if (!same) {
+      const tracked = trackedRows.filter((t): t is Tracked => t !== undefined);
+      this.layout = { order: tracked, starts: interfaces.map((s) => s.startTime), attrs: tracked.map((t) => t.attrs), version: this.layout.version + 1 };
     }
     const sample: NetifSample = { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: listed - interfaces.length };
-    this.latest = { sample, known: { attrs, version: this.layout.version } };
+    this.latest = { sample, known: this.layout };
     return sample;
   }
 
