@@ -230,11 +230,10 @@ class Observations {
   private readonly ends: HrTime[] = [];
   /** Positions that got a state (the fast path needs every one). */
   filled = 0;
-  /** observeAll() calls that made them: more than one for a metric split across scopes. */
-  calls = 0;
   /**
-   * What the round's single call came with, for the next round's fast path: the attributes and
-   * startTimes arrays (or the shared start).
+   * What the round came with, for the next round's fast path: the attributes and startTimes arrays
+   * (or the shared start); no attributes array when it came in more than one call (a metric split
+   * across scopes).
    */
   attributesArray: readonly Attributes[] | undefined;
   startTimesArray: readonly HrTime[] | undefined;
@@ -243,7 +242,6 @@ class Observations {
   begin(): void {
     this.length = 0;
     this.filled = 0;
-    this.calls = 0;
     this.attributesArray = undefined;
     this.startTimesArray = undefined;
     this.sharedStart = undefined;
@@ -333,7 +331,6 @@ export class MetricSeries {
     columns.reserve(points.length);
     const next = this.next;
     next.reserve(this.position + points.length);
-    next.calls++;
     if (this.position === 0 && this.fastPath(points, columns)) return;
     this.observeEach(points, columns);
   }
@@ -347,8 +344,6 @@ export class MetricSeries {
     const n = points.length;
     const { attributes, startTimes } = points;
     if (
-      last.calls !== 1 ||
-      last.length !== n ||
       last.filled !== n ||
       this.states.size !== n ||
       points.endTimes !== undefined ||

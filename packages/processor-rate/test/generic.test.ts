@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import type { MetricData } from '@opentelemetry/sdk-metrics';
-import { loadMetadata } from '@otel-netif/metadata';
+import { DATA_POINT_SUM, loadMetadata, publishArray, TEMPORALITY_CUMULATIVE, VALUE_INT, withColumns } from '@otel-netif/metadata';
+import type { Attributes } from '@opentelemetry/api';
+import type { SumMetricData } from '@opentelemetry/sdk-metrics';
 import { DEFAULT_RATE_PROCESSOR_CONFIG, RateProcessor } from '@otel-netif/processor-rate';
-import { at, gauge, metric, netAttrs, scopes, sum, values } from './helpers.js';
+import { at, gauge, metric, netAttrs, scopes, START, sum, values } from './helpers.js';
 
 const RECEIVER_METADATA = new URL('../../receiver-netif/metadata.yaml', import.meta.url);
 const PROCESSOR_METADATA = new URL('../metadata.yaml', import.meta.url);
@@ -45,6 +47,84 @@ describe('RateProcessor generic rates', () => {
     ]);
     assert.deepEqual(r.scopeMetrics.metrics, []);
     assert.deepEqual(r.series, []);
+  });
+
+  // The second scope repeats a series of the first, whose rates came from the fast path (the same
+  // published layout as last round): its previous value is the first scope's, no time passed
+  // between them, so it has no rate, as any series listed twice in a round.
+  it('gives no second rate to a series listed again in another scope, after a first part on the fast path', () => {
+    const eth0 = Object.freeze(netAttrs('eth0', 'receive'));
+    const layout = publishArray([eth0, Object.freeze(netAttrs('eth1', 'receive'))]);
+    const starts = publishArray([START, START]);
+    const io = (attributes: readonly Attributes[], startTimes: typeof starts | undefined, v: number, t: number) =>
+      withColumns<SumMetricData>(
+        { descriptor: { name: 'system.network.io', description: '', unit: 'By', valueType: VALUE_INT }, dataPointType: DATA_POINT_SUM, aggregationTemporality: TEMPORALITY_CUMULATIVE, isMonotonic: true },
+        { length: attributes.length, attributes, values: Float64Array.from(attributes, () => v), startTimes, startTime: START, endTime: at(t) },
+      );
+    const p = new RateProcessor(DEFAULT_RATE_PROCESSOR_CONFIG);
+    p.process(scopes(io(layout, starts, 0, 0)));
+    p.process(scopes(io(layout, starts, 10, 1)));
+    const r = p.process([...scopes(io(layout, starts, 30, 2)), ...scopes(io([eth0], undefined, 30, 2))]);
+    assert.deepEqual(values(r, 'system.network.io.rate'), { 'eth0/receive': 20, 'eth1/receive': 20 });
+    assert.equal(r.series.length, 2);
+  });
+
+  // The fast path is taken only when every position is sure to be last round's series with one
+  // shared interval; anything else goes point by point. The same rounds, once as published columns
+  // and once as plain data points, must give the same rates.
+  function samePublishedAndPlain(attributes: Attributes[], rounds: { v: number[]; ends: number[] }[], topN = 0): void {
+    const layout = publishArray(attributes);
+    const starts = publishArray(attributes.map(() => START));
+    const published = new RateProcessor({ ...DEFAULT_RATE_PROCESSOR_CONFIG, topN });
+    const plain = new RateProcessor({ ...DEFAULT_RATE_PROCESSOR_CONFIG, topN });
+    for (const { v, ends } of rounds) {
+      const shared = ends.every((e) => e === ends[0]);
+      const columns = withColumns<SumMetricData>(
+        { descriptor: { name: 'system.network.io', description: '', unit: 'By', valueType: VALUE_INT }, dataPointType: DATA_POINT_SUM, aggregationTemporality: TEMPORALITY_CUMULATIVE, isMonotonic: true },
+        { length: v.length, attributes: layout, values: Float64Array.from(v), startTimes: starts, startTime: START, endTimes: shared ? undefined : ends.map((e) => at(e)), endTime: at(ends[0] as number) },
+      );
+      const a = published.process(scopes(columns));
+      const b = plain.process(scopes(sum('system.network.io', v.map((value, i) => ({ attributes: layout[i] as Attributes, value, end: at(ends[i] as number) })))));
+      assert.deepEqual(a.scopeMetrics.metrics[0]?.dataPoints, b.scopeMetrics.metrics[0]?.dataPoints, `values ${v.join(',')}, ends ${ends.join(',')}`);
+    }
+  }
+
+  it('gives published columns the same rates as plain points when their end times differ, and the round after', () => {
+    samePublishedAndPlain(
+      [Object.freeze(netAttrs('eth0', 'receive')), Object.freeze(netAttrs('eth1', 'receive'))],
+      [
+        { v: [0, 0], ends: [0, 0] },
+        { v: [10, 10], ends: [1, 1] },
+        { v: [20, 40], ends: [2, 3] },
+        { v: [30, 50], ends: [4, 4] },
+        { v: [40, 60], ends: [5, 5] },
+      ],
+    );
+  });
+
+  it('gives published columns the same rates and folds as plain points when an attributes object in them is not frozen', () => {
+    samePublishedAndPlain(
+      [Object.freeze(netAttrs('eth0', 'receive')), netAttrs('eth1', 'receive'), Object.freeze(netAttrs('eth2', 'receive'))],
+      [
+        { v: [0, 0, 0], ends: [0, 0, 0] },
+        { v: [10, 10, 10], ends: [1, 1, 1] },
+        { v: [20, 40, 30], ends: [2, 2, 2] },
+        { v: [30, 50, 90], ends: [3, 3, 3] },
+      ],
+      1,
+    );
+  });
+
+  it('gives published columns the same rates as plain points when fewer of them are listed', () => {
+    samePublishedAndPlain(
+      [Object.freeze(netAttrs('eth0', 'receive')), Object.freeze(netAttrs('eth1', 'receive'))],
+      [
+        { v: [0, 0], ends: [0, 0] },
+        { v: [10, 10], ends: [1, 1] },
+        { v: [20], ends: [2] },
+        { v: [30], ends: [3] },
+      ],
+    );
   });
 
   it('merges one metric split across several scopes into one gauge', () => {
