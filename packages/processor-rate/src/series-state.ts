@@ -64,14 +64,7 @@ export class RateColumns {
 
   /** Empty again for another round, keeping its arrays; references to the last round's objects dropped. */
   reset(round: number): void {
-    this.whole = undefined;
-    this.attributes.fill(undefined as unknown as Attributes, 0, this.length);
-    this.states.fill(undefined as unknown as SeriesState, 0, this.length);
-    this.length = 0;
-    this.start = undefined;
-    this.end = undefined;
-    this.starts = undefined;
-    this.ends = undefined;
+    this.truncate(0);
     this.round = round;
   }
 

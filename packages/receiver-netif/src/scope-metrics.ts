@@ -225,8 +225,7 @@ export class ScopeMetricsBuilder {
         const k = gaugeCounts[j] as number;
         if (k === 0) continue;
         const values = gaugeValues[j] as Float64Array;
-        // Usually every interface has the value: then the points line up with the interfaces.
-        const layout = k === n ? this.nameLayout(attrs, startsOf, version) : this.subsetLayout(m.subsetKey, picked[j] as Int32Array, k, attrs, startsOf, version);
+        const layout = this.gaugeLayout(k === n ? NAME_LAYOUT : m.subsetKey, picked[j] as Int32Array, k, attrs, startsOf, version);
         metrics.push(
           withColumns<GaugeMetricData>(
             { descriptor: m.descriptor, dataPointType: DATA_POINT_GAUGE, aggregationTemporality: TEMPORALITY_CUMULATIVE },
@@ -289,34 +288,12 @@ export class ScopeMetricsBuilder {
     return layout;
   }
 
-  /** The gauges' layout when every interface has a value: one point per interface. */
-  private nameLayout(attrs: readonly InterfaceAttributes[], startsOf: () => readonly HrTime[], version: number | undefined): Layout {
-    const last = this.layouts.get(NAME_LAYOUT);
-    if (last !== undefined && version !== undefined && last.version === version) return last;
-    const starts = startsOf();
-    if (last !== undefined && last.attributes.length === attrs.length) {
-      let same = true;
-      for (let i = 0; i < attrs.length; i++) {
-        if (last.attributes[i] !== (attrs[i] as InterfaceAttributes).name || last.startTimes[i] !== starts[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        last.version = version;
-        return last;
-      }
-    }
-    const layout: Layout = { attributes: attrs.map((a) => a.name), startTimes: [...starts], version };
-    this.layouts.set(NAME_LAYOUT, published(layout));
-    return layout;
-  }
-
   /**
-   * The layout of a gauge some interfaces have no value for (speed of a virtual link, loopback's
-   * among them): the `k` interfaces in `picked`. The previous sample's arrays while they are the same.
+   * The layout of a gauge's points: the `k` interfaces in `picked` that have a value, usually all
+   * of them (key NAME_LAYOUT: one layout every such gauge shares), else a subset (speed of a virtual
+   * link, loopback's among them). The previous sample's arrays while they are the same.
    */
-  private subsetLayout(key: string, picked: Int32Array, k: number, attrs: readonly InterfaceAttributes[], startsOf: () => readonly HrTime[], version: number | undefined): Layout {
+  private gaugeLayout(key: string, picked: Int32Array, k: number, attrs: readonly InterfaceAttributes[], startsOf: () => readonly HrTime[], version: number | undefined): Layout {
     const last = this.layouts.get(key);
     if (last?.picked !== undefined && last.attributes.length === k && samePicks(last.picked, picked, k)) {
       if (version !== undefined && last.version === version) return last;
