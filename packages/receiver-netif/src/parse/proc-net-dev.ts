@@ -128,11 +128,11 @@ function rowCounters(): InterfaceCounters {
 }
 
 const COLON = 58;
+const BAR = 124;
+const NEWLINE = 10;
 /** Lines compared in one piece at first, and at most (see takeUnchanged). */
 const MIN_STRIDE = 8;
 const MAX_STRIDE = 1024;
-const BAR = 124;
-const NEWLINE = 10;
 
 function isSpaceByte(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
