@@ -269,7 +269,7 @@ describe('RateProcessor against a plain model of its rules', () => {
           const got = actual(p.process(input));
           assert.deepStrictEqual(got.gauges, new Map([...expected.gauges].map(([n, pts]) => [n, normalize(pts)])));
           // In no particular order: a metric split across scopes lists its rates where its parts came.
-          const bySeries = (a: unknown[], b: unknown[]) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+          const bySeries = (a: unknown, b: unknown): number => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
           assert.deepStrictEqual(got.series.sort(bySeries), expected.series.map(([m, a, v]) => [m, canonical(a), v]).sort(bySeries));
         }
       }),
