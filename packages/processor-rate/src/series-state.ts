@@ -356,38 +356,32 @@ export class MetricSeries {
     const lastValues = last.values;
     const nextValues = next.values;
     const lastStates = last.states as SeriesState[];
-    if (dt > 0 && columns.spans(previousEnd, end)) {
-      // Every rate spans the same interval as the columns' others: written straight into them.
-      const { attributes: outAttributes, values: outValues, states: outStates } = columns;
-      let k = from;
-      for (let i = 0; i < n; i++) {
-        const value = values[i] as number;
-        // A value that is not finite drops its series: the point-by-point path does that.
-        if (!Number.isFinite(value)) {
-          columns.truncate(from);
-          return false;
-        }
-        nextValues[i] = value;
-        const previous = lastValues[i] as number;
-        if (value < previous) continue;
-        outAttributes[k] = attributes[i] as Attributes;
-        outValues[k] = (value - previous) / dt;
-        outStates[k++] = lastStates[i] as SeriesState;
+    // When every rate spans the same interval as the columns' others, written straight into them.
+    const direct = dt > 0 && columns.spans(previousEnd, end);
+    const { attributes: outAttributes, values: outValues, states: outStates } = columns;
+    let k = from;
+    for (let i = 0; i < n; i++) {
+      const value = values[i] as number;
+      // A value that is not finite drops its series: the point-by-point path does that.
+      if (!Number.isFinite(value)) {
+        columns.truncate(from);
+        return false;
       }
+      nextValues[i] = value;
+      const previous = lastValues[i] as number;
+      if (value < previous || !(dt > 0)) continue;
+      const rate = (value - previous) / dt;
+      if (!direct) {
+        columns.push(attributes[i] as Attributes, previousEnd, end, rate, lastStates[i] as SeriesState);
+        continue;
+      }
+      outAttributes[k] = attributes[i] as Attributes;
+      outValues[k] = rate;
+      outStates[k++] = lastStates[i] as SeriesState;
+    }
+    if (direct) {
       columns.length = k;
       columns.whole = from === 0 && k === n ? attributes : undefined;
-    } else {
-      for (let i = 0; i < n; i++) {
-        const value = values[i] as number;
-        if (!Number.isFinite(value)) {
-          columns.truncate(from);
-          return false;
-        }
-        nextValues[i] = value;
-        const previous = lastValues[i] as number;
-        if (value < previous || !(dt > 0)) continue;
-        columns.push(attributes[i] as Attributes, previousEnd, end, (value - previous) / dt, lastStates[i] as SeriesState);
-      }
     }
     // The states keep their start times: the same start times came in again.
     const nextStates = next.states;
