@@ -352,12 +352,13 @@ export class MetricSeries {
     const end = this.tracker.ownCopy(points.endTime);
     const previousEnd = last.sharedEnd;
     const dt = end[0] - previousEnd[0] + (end[1] - previousEnd[1]) / 1e9;
+    // The metric's first call this round: its gauge's columns are still empty, so every rate spans
+    // previousEnd..end and goes straight into them (spans() says so, or the point-by-point path runs).
+    if (!columns.spans(previousEnd, end)) return false;
     const from = columns.length;
     const lastValues = last.values;
     const nextValues = next.values;
     const lastStates = last.states as SeriesState[];
-    // When every rate spans the same interval as the columns' others, written straight into them.
-    const direct = dt > 0 && columns.spans(previousEnd, end);
     const { attributes: outAttributes, values: outValues, states: outStates } = columns;
     let k = from;
     for (let i = 0; i < n; i++) {
@@ -370,19 +371,12 @@ export class MetricSeries {
       nextValues[i] = value;
       const previous = lastValues[i] as number;
       if (value < previous || !(dt > 0)) continue;
-      const rate = (value - previous) / dt;
-      if (!direct) {
-        columns.push(attributes[i] as Attributes, previousEnd, end, rate, lastStates[i] as SeriesState);
-        continue;
-      }
       outAttributes[k] = attributes[i] as Attributes;
-      outValues[k] = rate;
+      outValues[k] = (value - previous) / dt;
       outStates[k++] = lastStates[i] as SeriesState;
     }
-    if (direct) {
-      columns.length = k;
-      columns.whole = from === 0 && k === n ? attributes : undefined;
-    }
+    columns.length = k;
+    columns.whole = from === 0 && k === n ? attributes : undefined;
     // The states keep their start times: the same start times came in again.
     const nextStates = next.states;
     for (let i = 0; i < n; i++) nextStates[i] = lastStates[i];
