@@ -169,7 +169,7 @@ export class RateProcessor {
 
   private capacityOf(attributes: Attributes, linkSpeeds: LinkSpeeds): number | undefined {
     const name = attributes[INTERFACE_ATTRIBUTE];
-    return typeof name === 'string' ? capacityFor(name, linkSpeeds, this.config.maxBandwidthBytesPerSecond) : undefined;
+    return typeof name === 'string' ? capacityFor(linkSpeeds.get(name), this.config.maxBandwidthBytesPerSecond) : undefined;
   }
 
   /** io.rate ÷ capacity per interface and direction, with the series states (top-N keeps the named ones). */
@@ -184,7 +184,7 @@ export class RateProcessor {
     for (let i = 0; i < rates.length; i++) {
       const a = attributes[i] as Attributes;
       const speed = speeds?.[i];
-      const capacity = speeds === undefined ? this.capacityOf(a, linkSpeeds) : speed === null ? undefined : (linkSpeeds.current(speed) ?? (max > 0 ? max : undefined));
+      const capacity = speeds === undefined ? this.capacityOf(a, linkSpeeds) : speed === null ? undefined : capacityFor(linkSpeeds.current(speed), max);
       // Not clamped: above 1 means the capacity (usually --max-bandwidth) is wrong, worth seeing.
       if (capacity !== undefined) columns.push(a, rates.startOf(i), rates.endOf(i), (values[i] as number) / capacity, states[i] as SeriesState);
     }

@@ -107,6 +107,11 @@ export class TopN {
     return e;
   }
 
+  /** The entry of rate `i`: by position when the columns are one published array's points, else through its state. */
+  private entryAt(rates: RateColumns, entries: readonly (InterfaceEntry | null)[] | undefined, i: number): InterfaceEntry | null {
+    return entries !== undefined ? (entries[i] as InterfaceEntry | null) : this.entryOf(rates.states[i] as SeriesState, rates.attributes[i] as Attributes);
+  }
+
   /** The entries (and groups) by position of columns that are one published array's points. */
   private positionsOf(rates: RateColumns): Positions | undefined {
     const whole = rates.whole;
@@ -130,10 +135,10 @@ export class TopN {
    */
   score(rates: RateColumns, counts: boolean): void {
     const round = this.round;
-    const { attributes, values, states } = rates;
+    const values = rates.values;
     const entries = this.positionsOf(rates)?.entries;
     for (let i = 0; i < rates.length; i++) {
-      const e = entries !== undefined ? (entries[i] as InterfaceEntry | null) : this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+      const e = this.entryAt(rates, entries, i);
       if (e === null) continue;
       if (e.scored !== round) {
         e.scored = round;
@@ -191,7 +196,7 @@ export class TopN {
     for (let i = 0; i < rates.length; i++) {
       const startTime = rates.startOf(i);
       const endTime = rates.endOf(i);
-      const e = positions !== undefined ? (positions.entries[i] as InterfaceEntry | null) : this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+      const e = this.entryAt(rates, positions?.entries, i);
       if (e === null || e.kept === round) {
         out.attributes.push(attributes[i] as Attributes);
         out.values.push(values[i] as number);
@@ -233,9 +238,8 @@ export class TopN {
   named(rates: RateColumns): RateColumns {
     const round = this.round;
     const entries = this.positionsOf(rates)?.entries;
-    const { attributes, states } = rates;
     return rates.filterByPosition((i) => {
-      const e = entries !== undefined ? (entries[i] as InterfaceEntry | null) : this.entryOf(states[i] as SeriesState, attributes[i] as Attributes);
+      const e = this.entryAt(rates, entries, i);
       return e === null || e.kept === round;
     });
   }

@@ -393,7 +393,7 @@ export class MetricSeries {
     return true;
   }
 
-  /** Whether `s` was observed earlier in this round (then its previous observation is this round's). */
+  /** Whether `s` was observed earlier in this round (then its previous observation is this round's; the sweep keeps it). */
   private observedThisRound(s: SeriesState): boolean {
     const round = this.tracker.round;
     return s.round === round || (this.fastRound === round && s.position < this.fastLength && this.next.states[s.position] === s);
@@ -476,10 +476,10 @@ export class MetricSeries {
     this.seen = seen;
   }
 
-  /** Forgets the series not observed in `round`; returns how many are left. */
-  sweep(round: number): number {
+  /** Forgets the series not observed in this round; returns how many are left. */
+  sweep(): number {
     if (this.seen !== this.states.size) {
-      for (const [key, state] of this.states) if (!(state.round === round || (this.fastRound === round && state.position < this.fastLength && this.next.states[state.position] === state))) this.states.delete(key);
+      for (const [key, state] of this.states) if (!this.observedThisRound(state)) this.states.delete(key);
     }
     return this.states.size;
   }
@@ -537,6 +537,6 @@ export class RateTracker {
 
   /** Forgets every series, and metric, not observed since the last beginRound(). */
   sweep(): void {
-    for (const [name, m] of this.metrics) if (m.sweep(this.round) === 0) this.metrics.delete(name);
+    for (const [name, m] of this.metrics) if (m.sweep() === 0) this.metrics.delete(name);
   }
 }

@@ -106,11 +106,10 @@ export class LinkSpeeds {
 }
 
 /**
- * The capacity utilization divides by: the link speed when the driver reports one, else the
- * configured maximum, else none (no utilization point rather than a made-up one).
+ * The capacity utilization divides by: the link speed when the driver reports one (`speed`, this
+ * round's), else the configured maximum, else none (no utilization point rather than a made-up one).
  */
-export function capacityFor(interfaceName: string, linkSpeeds: LinkSpeeds, maxBandwidthBytesPerSecond: number): number | undefined {
-  const speed = linkSpeeds.get(interfaceName);
+export function capacityFor(speed: number | undefined, maxBandwidthBytesPerSecond: number): number | undefined {
   if (speed !== undefined) return speed;
   return maxBandwidthBytesPerSecond > 0 ? maxBandwidthBytesPerSecond : undefined;
 }
