@@ -51,7 +51,7 @@ ${renderRatioTable(r)}
 ## Results
 
 ${renderTables(r)}
-${notes(r)}${r.steady ? `\nAt the default interval (${r.steady.intervalMs / 1000} s) on ${r.steady.n} interfaces, scraped every ${r.steady.scrapePeriodMs / 1000} s, otel-netif used ${r.steady.cpuPercentOfCore.toFixed(3)}% of one core over ${(r.steady.windowMs / 1000).toFixed(0)} s.\n` : ''}${r.spawns ? `\nProcesses spawned by otel-netif over ${r.spawns.samples} samples at ${r.spawns.n} interfaces (strace): ${r.spawns.processesSpawned} forks, ${r.spawns.execs} execs.\n` : ''}
+${notes(r)}${r.steady ? `\nAt the default interval (${r.steady.intervalMs / 1000} s) on ${r.steady.n} interfaces, scraped every ${r.steady.scrapePeriodMs / 1000} s, otel-netif used ${r.steady.cpuPercentOfCore.toFixed(3)}% of one core over ${(r.steady.windowMs / 1000).toFixed(0)} s${r.steady.warmup ? ` (${r.steady.warmup.cpuPercentOfCore.toFixed(3)}% over the ${(r.steady.warmup.windowMs / 1000).toFixed(0)} s before, from its start)` : ''}.\n` : ''}${r.spawns ? `\nProcesses spawned by otel-netif over ${r.spawns.samples} samples at ${r.spawns.n} interfaces (strace): ${r.spawns.processesSpawned} forks, ${r.spawns.execs} execs.\n` : ''}
 ## Where the time goes
 
 ${renderBreakdown(r)}
@@ -87,20 +87,24 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   in the whole cycle's CPU, and the "where the time goes" table times them in-process. The
   first scrape after each new sample is the **fresh scrape**: a second
   otel-netif at \`--interval 1s\`, scraped once per interval half-way between samples, from its
-  second sample on, after 30 s of such cycles (so V8 has optimized the path; the quick run skips
-  this warm-up). Its total CPU over the window ÷ samples is the **whole cycle** (sample +
-  encode + gzip + idle timers and GC). The goals are judged on the fresh numbers.
+  second sample on, after 2 minutes of such cycles (the quick run skips this warm-up). V8 optimizes
+  a function that runs once per cycle only after dozens of cycles, a compilation of up to ~40 ms
+  each (\`--trace-opt\`, 1000 taps, 2026-12-05: 2.6-3.9 ms/s of compilation 30-90 s after the
+  start, 0.6 ms/s after 2 minutes); the goal's detail gives the warm-up's CPU per cycle too. Its
+  total CPU over the window ÷ samples is the **whole cycle** (sample + encode + gzip + idle timers
+  and GC). The goals are judged on the fresh numbers.
 - **One sample** is NetifReceiver.sample() + toScopeMetrics() + RateProcessor.process() with
   top-10, the built packages, in a tight loop in a process inside the namespace
-  (\`bench/inproc/sample-cost.ts\`): without the sysfs metadata refresh (the goal's "read + parse +
+  (\`bench/inproc/sample-cost.ts\`, with the node flags and environment of the shebang): without the sysfs metadata refresh (the goal's "read + parse +
   rates + top-N"), and with the share of round-robin refresh one sample does at the default 5 s
   interval and 30 s refresh (the receiver's clock is advanced 5 s per sample). **Floor** is
   \`bench/floor/read-proc-net-dev.c\` (cc -O2) reading the same \`/proc/net/dev\` in the same
   namespace: open, read to EOF, close.
 - **Steady CPU** runs otel-netif at its default interval for a window at 100 interfaces with a
-  scrape every 15 s, after 150 s of warm-up: at one sample per 5 s, V8 takes a couple of minutes
-  to compile the sampling path optimized (measured here: 2.7-3.8 ms/s of CPU after 15 s, under
-  1 ms/s after 150 s); a DaemonSet runs for days. **Spawns** are counted with \`strace -f -e trace=process\` attached for a few samples.
+  scrape every 15 s, after 5 minutes of warm-up (whose CPU is reported too): at one sample per
+  5 s, V8 keeps optimizing functions that run once per sample or per scrape for minutes, tens of
+  milliseconds of compilation each (\`--trace-opt\`). Measured minute by minute on 100 taps
+  (2026-12-05): 0.22, 0.16, 0.20, 0.15, 0.12, 0.11, 0.11% of a core; a DaemonSet runs for days. **Spawns** are counted with \`strace -f -e trace=process\` attached for a few samples.
 - **gzip** of a new body, in-process: as the agent does it (bench/inproc/sample-cost.ts drives the
   agent's ExpositionWriter and ChunkedGzip over rotating snapshots: each chunk of whole lines that
   is byte-for-byte the same as in the body before keeps its compressed bytes; the share reused is

@@ -55,7 +55,9 @@ function cycleVsNodeExporter(r: BenchResults): Goal {
     const theirs = s?.targets.neNetdev?.scrape?.cpuMsPerScrape;
     if (ours === undefined || theirs === undefined) return notMeasured(goal, `needs sizes 1000 and 4000 (missing ${n})`);
     ok &&= theirs / ours >= 5;
-    parts.push(`${formatRatio(theirs / ours)} at ${n} (${formatMs(ours)} vs ${formatMs(theirs)})`);
+    const warm = s?.cycle?.warmup;
+    const before = warm ? `; ${formatMs(warm.cpuMsPerCycle)} per cycle over the ${(warm.windowMs / 1000).toFixed(0)} s before` : '';
+    parts.push(`${formatRatio(theirs / ours)} at ${n} (${formatMs(ours)} vs ${formatMs(theirs)}${before})`);
   }
   return { goal, status: status(ok), detail: parts.join('; ') };
 }
@@ -80,7 +82,9 @@ function steadyCpu(r: BenchResults): Goal {
   return {
     goal,
     status: status(s.cpuPercentOfCore < 0.2),
-    detail: `${s.cpuPercentOfCore.toFixed(3)}% (${formatMs(s.cpuMs)} CPU over ${(s.windowMs / 1000).toFixed(0)} s, interval ${s.intervalMs / 1000} s, scraped every ${s.scrapePeriodMs / 1000} s; RSS ${formatBytes(s.rssKb * 1024)})`,
+    detail:
+      `${s.cpuPercentOfCore.toFixed(3)}% (${formatMs(s.cpuMs)} CPU over ${(s.windowMs / 1000).toFixed(0)} s, interval ${s.intervalMs / 1000} s, scraped every ${s.scrapePeriodMs / 1000} s; RSS ${formatBytes(s.rssKb * 1024)})` +
+      (s.warmup ? `; ${s.warmup.cpuPercentOfCore.toFixed(3)}% over the ${(s.warmup.windowMs / 1000).toFixed(0)} s of warm-up before it` : ''),
   };
 }
 

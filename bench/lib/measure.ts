@@ -7,7 +7,8 @@ import { topSelfTime, type CpuProfile } from './profile.js';
 import type { CycleStats, FloorStats, ProfileEntry, SampleStats, ScrapeStats, SpawnCheck, SteadyStats, TargetResult } from './results.js';
 import { Server } from './spawn.js';
 import { median, percentile } from './stats.js';
-import { agentEnv, otelNetifArgs, REPO, type Launch } from './targets.js';
+import { agentShebang } from '../../test-support/shebang.js';
+import { AGENT, agentEnv, otelNetifArgs, REPO, type Launch } from './targets.js';
 
 export const TMP = join(REPO, 'bench/results/tmp');
 
@@ -28,7 +29,7 @@ export interface Budget {
 export function budgetFor(quick: boolean): Budget {
   return quick
     ? { warmup: 3, count: 20, minCount: 5, scrapeBudgetMs: 3000, sampleBudgetMs: 1000, cycleWindowMs: 5000, cycleWarmupMs: 0, steadyWarmupMs: 5000, steadyWindowMs: 15_000 }
-    : { warmup: 5, count: 50, minCount: 5, scrapeBudgetMs: 12_000, sampleBudgetMs: 3000, cycleWindowMs: 10_000, cycleWarmupMs: 30_000, steadyWarmupMs: 150_000, steadyWindowMs: 60_000 };
+    : { warmup: 5, count: 50, minCount: 5, scrapeBudgetMs: 12_000, sampleBudgetMs: 3000, cycleWindowMs: 10_000, cycleWarmupMs: 120_000, steadyWarmupMs: 300_000, steadyWindowMs: 60_000 };
 }
 
 /** Compiles the floor once per run, so it is built for this machine with this compiler. */
@@ -67,7 +68,10 @@ interface SampleCostOutput {
 export function runSample(env: BenchEnv, budgetMs: number, profileFile?: string): SampleStats {
   const script = join(REPO, 'bench/inproc/sample-cost.ts');
   const extra = profileFile ? ['--profile', profileFile] : [];
-  const [cmd, args] = env.wrap(process.execPath, ['--import', 'tsx', script, env.rootPath, '--budget-ms', String(budgetMs), ...extra]);
+  // With the agent's node flags and environment: the sample is measured as `otel-netif` runs it.
+  const shebang = agentShebang(AGENT);
+  const node = [...shebang.env, process.execPath, ...shebang.nodeFlags];
+  const [cmd, args] = env.wrap('/usr/bin/env', [...node, '--import', 'tsx', script, env.rootPath, '--budget-ms', String(budgetMs), ...extra]);
   const r = JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', cwd: REPO, env: agentEnv() })) as SampleCostOutput;
   return {
     iterations: r.sample.iterations,
@@ -172,10 +176,11 @@ export async function runCycle(
     const profileSkipMs = performance.now() - spawnedAt + offsetMs;
     const url = `http://127.0.0.1:${port}/metrics`;
     // Warm-up cycles, scraped the same way, then the measured ones in the same phase.
-    if (o.warmupMs) await client.paced({ url, pid: server.pid, offsetMs, periodMs: intervalMs, windowMs: o.warmupMs, gzip: o.gzip });
+    const w = o.warmupMs ? await client.paced({ url, pid: server.pid, offsetMs, periodMs: intervalMs, windowMs: o.warmupMs, gzip: o.gzip }) : undefined;
     const r = await client.paced({ url, pid: server.pid, offsetMs: o.warmupMs ? 0 : offsetMs, periodMs: intervalMs, windowMs: o.windowMs, gzip: o.gzip });
     const samples = Math.round(r.windowMs / intervalMs);
     const cycle: CycleStats = { intervalMs, windowMs: r.windowMs, samples, cpuMsPerCycle: r.cpuMs / samples, freshScrapeMedianMs: median(r.latenciesMs), rssKb: r.rssKb };
+    if (w) cycle.warmup = { windowMs: w.windowMs, cpuMsPerCycle: w.cpuMs / Math.max(1, Math.round(w.windowMs / intervalMs)) };
     const spawns = o.straceMs ? await countSpawns(server.pid, o.straceMs, o.n, intervalMs) : undefined;
     return spawns ? { cycle, spawns, profileSkipMs } : { cycle, profileSkipMs };
   } catch (err) {
@@ -213,9 +218,10 @@ export async function runSteady(env: BenchEnv, client: ScrapeClient, n: number, 
     // scraped all along as Prometheus would: a window that began with the agent's first scrapes
     // ever measured its one-time first encode and gzip of every chunk and the JIT warm-up of the
     // exporter (0.34-0.41% against 0.10-0.13% once scraped for a few minutes, 2026-12-04).
-    await client.paced({ url, pid: server.pid, offsetMs: 0, periodMs: scrapePeriodMs, windowMs: b.steadyWarmupMs, gzip });
+    const w = await client.paced({ url, pid: server.pid, offsetMs: 0, periodMs: scrapePeriodMs, windowMs: b.steadyWarmupMs, gzip });
     const r = await client.paced({ url, pid: server.pid, offsetMs: 0, periodMs: scrapePeriodMs, windowMs: b.steadyWindowMs, gzip });
-    return { n, intervalMs: 5000, scrapePeriodMs, windowMs: r.windowMs, cpuMs: r.cpuMs, cpuPercentOfCore: (100 * r.cpuMs) / r.windowMs, rssKb: r.rssKb };
+    const warmup = { windowMs: w.windowMs, cpuPercentOfCore: (100 * w.cpuMs) / w.windowMs };
+    return { n, intervalMs: 5000, scrapePeriodMs, windowMs: r.windowMs, cpuMs: r.cpuMs, cpuPercentOfCore: (100 * r.cpuMs) / r.windowMs, rssKb: r.rssKb, warmup };
   } finally {
     await server.stop();
   }

@@ -81,6 +81,8 @@ export interface CycleStats {
   /** Latency of a scrape that follows a new sample, so encodes (and gzips) afresh. */
   freshScrapeMedianMs: number;
   rssKb: number;
+  /** The cycles before the window, from the second sample on: V8 still optimizing (absent in older results). */
+  warmup?: { windowMs: number; cpuMsPerCycle: number };
 }
 
 export interface SizeResult {
@@ -102,6 +104,8 @@ export interface SteadyStats {
   cpuMs: number;
   cpuPercentOfCore: number;
   rssKb: number;
+  /** The same agent from its first scrape to the window: start-up and V8's tier-up (absent in older results). */
+  warmup?: { windowMs: number; cpuPercentOfCore: number };
 }
 
 export interface SpawnCheck {

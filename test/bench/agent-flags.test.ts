@@ -23,6 +23,7 @@ describe('the agent runs with its shebang node flags in the bench and the tests'
   it('finds the flags in the built bin.js that `otel-netif` starts', () => {
     const { env, nodeFlags } = agentShebang(AGENT);
     assert.ok(nodeFlags.includes('--max-semi-space-size=1'));
+    assert.ok(nodeFlags.includes('--no-concurrent-recompilation'));
     assert.ok(env.includes('MALLOC_ARENA_MAX=1'));
   });
 });
