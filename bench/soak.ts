@@ -17,8 +17,7 @@ import { BenchNamespace, removeStaleNamespaces } from './lib/netns.js';
 import { readRssKb } from './lib/proc.js';
 import { SOAK_FILE, soakSpreadPercent, type SoakResult } from './lib/soak-result.js';
 import { Server } from './lib/spawn.js';
-import { AGENT, agentEnv, REPO } from './lib/targets.js';
-import { agentShebang } from '../test-support/shebang.js';
+import { AGENT, agentEnv, agentNode, REPO } from './lib/targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,10 +88,9 @@ function outside(): void {
 /** Inside the namespace: the agent, the churn, the scrapes and the RSS readings. */
 async function inside(): Promise<void> {
   const port = 9464;
-  const shebang = agentShebang(AGENT);
   const agent = new Server(
     'otel-netif',
-    ['/usr/bin/env', [...shebang.env, process.execPath, ...shebang.nodeFlags, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'info', '--interval', `${intervalMs}ms`]],
+    ['/usr/bin/env', [...agentNode(), AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'info', '--interval', `${intervalMs}ms`]],
     agentEnv(),
   );
   onCleanup(() => void agent.stop());

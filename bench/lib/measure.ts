@@ -7,8 +7,7 @@ import { topSelfTime, type CpuProfile } from './profile.js';
 import type { CycleStats, FloorStats, ProfileEntry, SampleStats, ScrapeStats, SpawnCheck, SteadyStats, TargetResult } from './results.js';
 import { Server } from './spawn.js';
 import { median, percentile } from './stats.js';
-import { agentShebang } from '../../test-support/shebang.js';
-import { AGENT, agentEnv, otelNetifArgs, REPO, type Launch } from './targets.js';
+import { agentEnv, agentNode, otelNetifArgs, REPO, type Launch } from './targets.js';
 
 export const TMP = join(REPO, 'bench/results/tmp');
 
@@ -68,10 +67,7 @@ interface SampleCostOutput {
 export function runSample(env: BenchEnv, budgetMs: number, profileFile?: string): SampleStats {
   const script = join(REPO, 'bench/inproc/sample-cost.ts');
   const extra = profileFile ? ['--profile', profileFile] : [];
-  // With the agent's node flags and environment: the sample is measured as `otel-netif` runs it.
-  const shebang = agentShebang(AGENT);
-  const node = [...shebang.env, process.execPath, ...shebang.nodeFlags];
-  const [cmd, args] = env.wrap('/usr/bin/env', [...node, '--import', 'tsx', script, env.rootPath, '--budget-ms', String(budgetMs), ...extra]);
+  const [cmd, args] = env.wrap('/usr/bin/env', [...agentNode(), '--import', 'tsx', script, env.rootPath, '--budget-ms', String(budgetMs), ...extra]);
   const r = JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', cwd: REPO, env: agentEnv() })) as SampleCostOutput;
   return {
     iterations: r.sample.iterations,
@@ -178,9 +174,10 @@ export async function runCycle(
     // Warm-up cycles, scraped the same way, then the measured ones in the same phase.
     const w = o.warmupMs ? await client.paced({ url, pid: server.pid, offsetMs, periodMs: intervalMs, windowMs: o.warmupMs, gzip: o.gzip }) : undefined;
     const r = await client.paced({ url, pid: server.pid, offsetMs: o.warmupMs ? 0 : offsetMs, periodMs: intervalMs, windowMs: o.windowMs, gzip: o.gzip });
-    const samples = Math.round(r.windowMs / intervalMs);
+    const cycles = (p: { windowMs: number }): number => Math.max(1, Math.round(p.windowMs / intervalMs));
+    const samples = cycles(r);
     const cycle: CycleStats = { intervalMs, windowMs: r.windowMs, samples, cpuMsPerCycle: r.cpuMs / samples, freshScrapeMedianMs: median(r.latenciesMs), rssKb: r.rssKb };
-    if (w) cycle.warmup = { windowMs: w.windowMs, cpuMsPerCycle: w.cpuMs / Math.max(1, Math.round(w.windowMs / intervalMs)) };
+    if (w) cycle.warmup = { windowMs: w.windowMs, cpuMsPerCycle: w.cpuMs / cycles(w) };
     const spawns = o.straceMs ? await countSpawns(server.pid, o.straceMs, o.n, intervalMs) : undefined;
     return spawns ? { cycle, spawns, profileSkipMs } : { cycle, profileSkipMs };
   } catch (err) {

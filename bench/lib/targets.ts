@@ -28,9 +28,17 @@ export function agentEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
 }
 
-export function otelNetifArgs(env: BenchEnv, port: number, intervalMs: number | undefined, extraNode: string[] = []): [string, string[]] {
+/**
+ * Arguments for /usr/bin/env that start node the way bin.js's shebang does (its environment and
+ * node flags), plus `extraNode` flags: the bench measures the agent as `otel-netif` runs it.
+ */
+export function agentNode(extraNode: readonly string[] = []): string[] {
   const shebang = agentShebang(AGENT);
-  const args = [...shebang.env, process.execPath, ...shebang.nodeFlags, ...extraNode, AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
+  return [...shebang.env, process.execPath, ...shebang.nodeFlags, ...extraNode];
+}
+
+export function otelNetifArgs(env: BenchEnv, port: number, intervalMs: number | undefined, extraNode: string[] = []): [string, string[]] {
+  const args = [...agentNode(extraNode), AGENT, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
   if (intervalMs !== undefined) args.push('--interval', `${intervalMs}ms`);
   if (env.rootPath !== '/') args.push('--root-path', env.rootPath);
   return env.wrap('/usr/bin/env', args);
