@@ -69,8 +69,13 @@ function rss(r: BenchResults): Goal {
   for (const [n, limit] of [[1000, 60e6], [4000, 100e6]] as const) {
     const kb = at(r, n)?.targets.otelNetif?.scrape?.rssKb;
     if (kb === undefined) return notMeasured(goal, `needs sizes 1000 and 4000 (missing ${n})`);
-    ok &&= kb * 1024 <= limit;
-    parts.push(`${(kb * 1024 / 1e6).toFixed(1)} MB at ${n}`);
+    // Also the agent of the cycle run, minutes older and busier (1 s interval, a fresh scrape each
+    // second): RSS still creeps up for minutes after start, and the goal is the steady state.
+    const c = at(r, n)?.cycle;
+    ok &&= Math.max(kb, c?.rssKb ?? 0) * 1024 <= limit;
+    const mb = (k: number): string => `${((k * 1024) / 1e6).toFixed(1)} MB`;
+    const cycleAge = c ? Math.round(((c.warmup?.windowMs ?? 0) + c.windowMs) / 1000) : 0;
+    parts.push(`${mb(kb)} at ${n}${c ? ` (${mb(c.rssKb)} after ${cycleAge} s at a 1 s interval, scraped every second)` : ''}`);
   }
   return { goal, status: status(ok), detail: parts.join('; ') };
 }
