@@ -83,7 +83,8 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   What it is made of (1000 taps, \`/proc/PID/smaps\` and \`pagemap\` against the binary's symbols,
   2026-12-05): ~42 MiB are pages of the node binary itself, file-backed and shared with every Node
   process on the host. A bare Node 20 HTTP server with zlib is 46 MiB here, 37.7 MiB of it the
-  binary, and once V8 optimizes code its TurboFan compiler touches ~4.4 MiB more of it. The rest,
+  binary; the agent touches ~4.4 MiB more of it, 2.9 MiB of which TurboFan's code (optimizing is
+  what costs them; \`--jitless\` saves them and makes a sample 5× slower). The rest,
   ~22 MiB, is the agent's own: V8's heap (~14 MiB: ~9.5 MiB over a bare server's, about 5 of
   them the code and strings of the modules it loads and 4 the state of 1000 interfaces) and malloc
   (~8 MiB, 2.2 MiB of it the cached /metrics body, kept so unchanged lines are copied). RSS
