@@ -18,7 +18,7 @@ COPY packages/cli/package.json packages/cli/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY packages/ packages/
-RUN npx tsc -b packages/cli && chmod 0755 packages/cli/dist/bin.js
+RUN npx tsc -b packages/cli && node packages/cli/scripts/bundle.mjs
 
 # The run-time tree: the built packages plus production dependencies only, installed fresh so no
 # dev dependency (or a package-local node_modules from the build stage) reaches the final image.
@@ -30,11 +30,11 @@ RUN rm -rf packages/*/node_modules \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
-# The wrapper runs bin.js itself, not `node bin.js`: its shebang carries the agent's V8 flags.
+# The wrapper runs the bundle itself, not `node otel-netif.js`: its shebang carries the agent's V8 flags.
 # npm, npx and yarn are not needed at run time; removing them shrinks what an attacker can use.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm /usr/local/bin/npx \
       /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
- && printf '#!/bin/sh\nexec /app/packages/cli/dist/bin.js "$@"\n' > /usr/local/bin/otel-netif \
+ && printf '#!/bin/sh\nexec /app/packages/cli/dist/bundle/otel-netif.js "$@"\n' > /usr/local/bin/otel-netif \
  && chmod 0755 /usr/local/bin/otel-netif
 WORKDIR /app
 ENV NODE_ENV=production

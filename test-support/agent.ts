@@ -1,10 +1,10 @@
 /**
- * The real `otel-netif` CLI as a child process (the built `packages/cli/dist/bin.js`; `npm test`
- * builds before mocha runs), plus a strict parser for what it serves on /metrics.
+ * The real `otel-netif` CLI as a child process (the bundle `npm run build` makes, which the package's
+ * `bin` names; `npm test` builds before mocha runs), plus a strict parser for what it serves on /metrics.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { agentShebang } from './shebang.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -12,24 +12,48 @@ import { nsName, sleep, trackProcess, type Namespace } from './netns.js';
 import { freePort } from './ports.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI_BIN = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js');
+export const CLI_BIN = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bundle', 'otel-netif.js');
+
+let staleChecked: string | undefined | null = null;
 
 /** Why the CLI cannot be run, or undefined. */
 export function cliUnavailableReason(): string | undefined {
-  if (!existsSync(CLI_BIN)) return `${CLI_BIN} does not exist (run \`npx tsc -b\`; \`npm test\` builds first)`;
+  if (!existsSync(CLI_BIN)) return `${CLI_BIN} does not exist (run \`npm run build\`; \`npm test\` builds first)`;
   return undefined;
 }
 
-/** Skips the calling mocha test or suite, saying why, when the CLI has not been built. */
+/** A bundle older than a compiled module it was made from would test yesterday's code. */
+function staleBundleReason(): string | undefined {
+  const bundled = statSync(CLI_BIN).mtimeMs;
+  const packages = join(REPO_ROOT, 'packages');
+  for (const pkg of readdirSync(packages)) {
+    const dist = join(packages, pkg, 'dist');
+    if (!existsSync(dist)) continue;
+    for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.js') || file.startsWith('bundle')) continue;
+      if (statSync(join(dist, file)).mtimeMs > bundled) return `${CLI_BIN} is older than ${join(dist, file)} (run \`npm run build\`, which bundles after tsc -b)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Skips the calling mocha test or suite, saying why, when the CLI has not been built; fails it when
+ * the bundle is older than what it is made of (a test must not pass or fail on yesterday's code).
+ */
 export function requireCli(ctx: { skip(): void }): void {
   const reason = cliUnavailableReason();
-  if (reason === undefined) return;
+  if (reason === undefined) {
+    staleChecked ??= staleBundleReason();
+    if (staleChecked !== undefined) throw new Error(staleChecked);
+    return;
+  }
   process.stderr.write(`      skipping: ${reason}\n`);
   ctx.skip();
 }
 
 export interface AgentOptions {
-  /** Arguments after `bin.js`, e.g. ['run', '--interval', '1s', '--root-path', dir]. */
+  /** Arguments after the CLI's path, e.g. ['run', '--interval', '1s', '--root-path', dir]. */
   args: string[];
   /** Run under `ip netns exec`; its HTTP server then listens inside that namespace. */
   netns?: Namespace | string;
@@ -41,6 +65,8 @@ export interface AgentOptions {
   wrap?: string[];
   /** Working directory of the agent; the repository root by default. */
   cwd?: string;
+  /** The CLI to run, CLI_BIN by default (the published package's, installed elsewhere). */
+  bin?: string;
   /** Wait for GET /readyz to answer 200 (default true when listening). */
   waitReady?: boolean;
   readyTimeoutMs?: number;
@@ -135,8 +161,9 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const listen = opts.listen ?? true;
   const port = opts.port ?? (listen ? await freePort() : 0);
   // As `otel-netif` starts it: the shebang's node flags and environment.
-  const shebang = agentShebang(CLI_BIN);
-  const args = [...shebang.nodeFlags, CLI_BIN, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
+  const bin = opts.bin ?? CLI_BIN;
+  const shebang = agentShebang(bin);
+  const args = [...shebang.nodeFlags, bin, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
   const shebangEnv = Object.fromEntries(shebang.env.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   const [cmd, cmdArgs] = opts.netns !== undefined
     ? ['ip', ['netns', 'exec', nsName(opts.netns), process.execPath, ...args]]

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * What bin.js's shebang (`#!/usr/bin/env -S [VAR=value …] node [flags …]`) sets for the agent: the
- * bench and the tests run `node <flags> bin.js` with that environment, so that they measure and
- * test the agent as `otel-netif` starts it, while still choosing the node binary.
+ * What the agent's shebang (`#!/usr/bin/env -S [VAR=value …] node [flags …]`, written in src/bin.ts
+ * and carried into the bundle) sets for the agent: the bench and the tests run `node <flags>
+ * otel-netif.js` with that environment, so that they measure and test the agent as `otel-netif`
+ * starts it, while still choosing the node binary.
  */
 export function agentShebang(bin: string): { env: string[]; nodeFlags: string[] } {
   const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';

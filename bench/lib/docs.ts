@@ -71,7 +71,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   end, on failure and on SIGINT. Taps are up with no reader attached (no carrier), like idle pod veths.
 - **Servers**, restarted for every N and all running while each is scraped in turn:
   otel-netif (\`--interval 5s\`, started as \`otel-netif\` starts it: with the node flags and
-  environment of \`bin.js\`'s shebang, \`${shebangLine()}\`), node_exporter \`--collector.disable-defaults --collector.netdev\`,
+  environment of the shebang of \`otel-netif\` (src/bin.ts), \`${shebangLine()}\`), node_exporter \`--collector.disable-defaults --collector.netdev\`,
   node_exporter with \`--collector.netclass\` too, and @opentelemetry/host-metrics (network group
   only) on an SDK MeterProvider, collected on each GET by \`bench/peers/host-metrics-server.mjs\`.
   node_exporter runs with its defaults otherwise (netdev over netlink, \`lo\` excluded).
@@ -132,7 +132,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
 `;
 }
 
-/** What bin.js's shebang runs, as the bench starts the agent with it. */
+/** What the agent's shebang runs, as the bench starts the agent with it. */
 function shebangLine(): string {
   const { env, nodeFlags } = agentShebang(AGENT);
   return [...env, 'node', ...nodeFlags].join(' ');

@@ -5,7 +5,7 @@ import type { BenchEnv } from './env.js';
 import type { TargetId } from './results.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const AGENT = `${REPO}packages/cli/dist/bin.js`;
+export const AGENT = `${REPO}packages/cli/dist/bundle/otel-netif.js`;
 
 const HOST_METRICS = `${REPO}bench/peers/host-metrics-server.mjs`;
 const NODE_EXPORTER = 'prometheus-node-exporter';
@@ -29,7 +29,7 @@ export function agentEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Arguments for /usr/bin/env that start node the way bin.js's shebang does (its environment and
+ * Arguments for /usr/bin/env that start node the way the agent's shebang does (its environment and
  * node flags), plus `extraNode` flags: the bench measures the agent as `otel-netif` runs it.
  */
 export function agentNode(extraNode: readonly string[] = []): string[] {

@@ -20,7 +20,7 @@ describe('the agent runs with its shebang node flags in the bench and the tests'
     assert.deepEqual(agentShebang(bin('#!/usr/bin/env node')), { env: [], nodeFlags: [] });
   });
 
-  it('finds the flags in the built bin.js that `otel-netif` starts', () => {
+  it('finds the flags in the bundle that `otel-netif` runs', () => {
     const { env, nodeFlags } = agentShebang(AGENT);
     assert.ok(nodeFlags.includes('--max-semi-space-size=1'));
     assert.ok(nodeFlags.includes('--no-concurrent-recompilation'));

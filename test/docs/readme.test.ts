@@ -17,7 +17,9 @@ describe('README', () => {
     const commands = block.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, '').trim());
     assert.deepEqual(commands, ['npm ci && npm start', 'npm ci && npm test']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.match(pkg.scripts.start ?? '', /packages\/cli\/dist\/bin\.js$/, 'npm start runs the agent with its defaults');
+    const cli = JSON.parse(readFileSync(join(ROOT, 'packages', 'cli', 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const bin = join('packages', 'cli', cli.bin['otel-netif'] ?? '');
+    assert.ok(pkg.scripts.start?.endsWith(` && ${bin}`), `npm start runs the agent (${bin}) with its defaults`);
     assert.ok(pkg.scripts.test, 'npm test exists');
   });
 
