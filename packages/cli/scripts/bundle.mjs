@@ -1,11 +1,12 @@
 // Bundles the compiled CLI (dist/bin.js and everything it imports from this repository, plus
 // commander) into dist/bundle/otel-netif.js, the file `otel-netif` runs. Run after `tsc -b`.
 //
-// Why: one file instead of ~90 ES modules. Measured at 10 interfaces (2026-12-05, Node 20.20): the
-// module-by-module agent was 57.9 MB resident, the bundle 51.4 MB. 3.7 MB of it is pages of the
-// node binary that loading ES modules one by one runs through (resolution, linking, a module
-// record per file); 2.6 MB is V8 heap and malloc those records and their sources held. Whitespace
-// and comments go (their source text is V8 heap); names stay, so stack traces read as the sources.
+// Why: one file instead of ~90 ES modules, each with a module record, its own source string and
+// its resolution and linking. Measured with the agent's flags, default interval, a gzip scrape every
+// 15 s (2026-12-05, Node 20.20): at 10 interfaces 1.8 MiB less resident memory after 2 minutes
+// (V8 heap 10.2 -> 8.7 MiB), at 1000 about 1.5 MiB less (64.1 against 65.7 MiB after a minute);
+// `otel-netif --version` starts in 170 ms instead of 230. Whitespace and comments go (the source
+// text is V8 heap); names stay, so stack traces read as the sources do.
 //
 // What stays outside: packages that are imported only when configured (the OTLP exporters with the
 // OTel SDK, protobuf and gRPC; bcryptjs for basic auth; yaml for a config file). They are
