@@ -85,19 +85,19 @@ describe('BodyPool', () => {
     const writer = new ExpositionWriter(pool);
     const base = netifScopes(Array.from({ length: 200 }, (_, i) => `eth${i}`));
     const held = writer.encode(round(base, 0), undefined);
-    for (const c of held.chunks) pool.lease(c);
+    for (const c of held.chunks) pool.lease(c.bytes as Buffer);
     const copy = Buffer.from(joinBody(held));
     const memories = new Map<ArrayBufferLike, Buffer>();
     let chunks = 0;
     for (let k = 1; k <= 8; k++) {
       const body = writer.encode(round(base, k), undefined);
       assert.equal(joinBody(body).toString(), encodeExposition(round(base, k), undefined));
-      for (const c of body.chunks) memories.set(c.buffer, c);
+      for (const c of body.chunks) memories.set((c.bytes as Buffer).buffer, c.bytes as Buffer);
       chunks = body.chunks.length;
     }
     assert.deepEqual(joinBody(held), copy, 'a held body was written into');
     // A held chunk's memory is in a later body only as that chunk itself (target_info never changes).
-    for (const c of held.chunks) assert.ok(!memories.has(c.buffer) || memories.get(c.buffer) === c);
+    for (const { bytes } of held.chunks) assert.ok(!memories.has((bytes as Buffer).buffer) || memories.get((bytes as Buffer).buffer) === bytes);
     // Every line changes every time: each body replaces every chunk of the one before, in the memory of the one before that.
     assert.ok(memories.size <= 3 * chunks, `${memories.size} pieces of memory for 8 encodes of ${chunks} chunks`);
   });
@@ -146,7 +146,7 @@ describe('BodyPool', () => {
     assert.equal(pool.leased, first.chunks.length);
     const same = writer.encode(round(base, 0), undefined);
     assert.deepEqual(same.chunks, first.chunks);
-    same.chunks.forEach((c, i) => assert.equal(c, first.chunks[i], `chunk ${i} is the same Buffer`));
+    same.chunks.forEach((c, i) => assert.equal(c, first.chunks[i], `chunk ${i} is the same chunk`));
     assert.equal(pool.leased, first.chunks.length, 'no memory taken');
     // One value changed (the first line of the first metric): one chunk is new, the rest kept.
     const one = round(base, 0);

@@ -4,8 +4,8 @@ import { crc32, gunzipSync, gzipSync } from 'node:zlib';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
-import { joinBody } from '../../src/export/prometheus/body.js';
-import type { Body } from '../../src/export/prometheus/body.js';
+import { chunkOf, joinBody } from '../../src/export/prometheus/body.js';
+import type { Body, Chunk } from '../../src/export/prometheus/body.js';
 import { ChunkedGzip } from '../../src/export/prometheus/chunked-gzip.js';
 import { crc32Combine } from '../../src/export/prometheus/crc32-combine.js';
 import { GZIP_OPTIONS } from '../../src/export/prometheus/exposition-cache.js';
@@ -45,8 +45,8 @@ describe('crc32Combine', () => {
   });
 });
 
-const joined = (chunks: readonly Buffer[]): Buffer => Buffer.concat(chunks as Buffer[]);
-const bodyOfChunks = (chunks: readonly Buffer[]): Body => ({ chunks, length: chunks.reduce((n, c) => n + c.length, 0) });
+const joined = (chunks: readonly Chunk[]): Buffer => Buffer.concat(chunks.map((c) => c.bytes as Buffer));
+const bodyOfChunks = (chunks: readonly Chunk[]): Body => ({ chunks, length: chunks.reduce((n, c) => n + c.length, 0) });
 
 describe('ChunkedGzip', () => {
   it('gzips to exactly the body, over random bodies, chunkings and kept chunks', async () => {
@@ -55,10 +55,10 @@ describe('ChunkedGzip', () => {
         fc.array(fc.array(fc.tuple(fc.boolean(), fc.uint8Array({ maxLength: 300 })), { maxLength: 6 }), { minLength: 1, maxLength: 6 }),
         async (rounds) => {
           const gz = new ChunkedGzip(GZIP_OPTIONS);
-          let last: Buffer[] = [];
+          let last: Chunk[] = [];
           for (const round of rounds) {
             // Each chunk either one of the last body's (kept, as the writer hands them out) or new bytes.
-            const chunks = round.map(([keep, bytes], i) => (keep && last[i] !== undefined ? last[i] : Buffer.from(bytes)) as Buffer);
+            const chunks = round.map(([keep, bytes], i) => (keep && last[i] !== undefined ? last[i] : chunkOf(Buffer.from(bytes))) as Chunk);
             assert.deepEqual(gunzipSync(await gz.gzip(bodyOfChunks(chunks))), joined(chunks));
             last = chunks;
           }
@@ -90,15 +90,15 @@ describe('ChunkedGzip', () => {
     assert.deepEqual(gz.stats, { reused: chunks - metrics, compressed: metrics });
   });
 
-  it('knows a chunk by identity, wherever it moved, and never by equal bytes in another Buffer', async () => {
+  it('knows a chunk by identity, wherever it moved, and never by equal bytes in another chunk', async () => {
     const gz = new ChunkedGzip(GZIP_OPTIONS);
-    const a = Buffer.from('a 1\n'.repeat(100));
-    const b = Buffer.from('b 2\n'.repeat(100));
+    const a = chunkOf(Buffer.from('a 1\n'.repeat(100)));
+    const b = chunkOf(Buffer.from('b 2\n'.repeat(100)));
     await gz.gzip(bodyOfChunks([a, b]));
     const swapped = await gz.gzip(bodyOfChunks([b, a]));
     assert.deepEqual(gz.stats, { reused: 2, compressed: 0 });
     assert.deepEqual(gunzipSync(swapped), joined([b, a]));
-    await gz.gzip(bodyOfChunks([Buffer.from(a), b]));
+    await gz.gzip(bodyOfChunks([chunkOf(Buffer.from(a.bytes as Buffer)), b]));
     assert.deepEqual(gz.stats, { reused: 1, compressed: 1 });
   });
 
@@ -124,7 +124,7 @@ describe('ChunkedGzip', () => {
 
   it('lets the event loop run while a large changed body compresses', async () => {
     // 4 MB of fresh bytes in 64 KB chunks: compressed in slices with turns of the loop between them.
-    const chunks = Array.from({ length: 64 }, () => randomBytes(64 << 10));
+    const chunks = Array.from({ length: 64 }, () => chunkOf(randomBytes(64 << 10)));
     let turns = 0;
     let polling = true;
     const poll = (): void => {
@@ -146,8 +146,8 @@ describe('ExpositionWriter chunks', () => {
     for (const n of [0, 3, 700, 3000]) {
       const body = w.encode(netifScopes(names(n)), resource);
       assert.equal(body.length, joinBody(body).length);
-      for (const [i, c] of body.chunks.entries()) {
-        assert.ok(c.length > 0, `chunk ${i} is empty`);
+      for (const [i, { bytes: c }] of body.chunks.entries()) {
+        assert.ok(c !== undefined && c.length > 0, `chunk ${i} is empty`);
         assert.equal(c[c.length - 1], 10, `chunk ${i} ends a line`);
       }
       if (n === 3000) assert.ok(body.chunks.length > 16, `${body.chunks.length} chunks`);

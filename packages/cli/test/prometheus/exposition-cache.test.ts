@@ -165,6 +165,34 @@ describe('ExpositionCache', () => {
     assert.equal(c.warmEncodes, 59);
   });
 
+  it('keeps plain text only while scrapes without gzip come, and serves either from what it keeps', async () => {
+    const own = new ExpositionCache(undefined, {}, () => clock);
+    const names = (k: number): string[] => Array.from({ length: 600 }, (_, i) => `veth${i + k}`);
+    const expected = (s: PipelineSnapshot): string => encodeExposition(s.scopeMetrics, s.resource);
+    const kept = (e: { body: { chunks: readonly { bytes: Buffer | undefined }[] } }): number => e.body.chunks.filter((c) => c.bytes !== undefined).length;
+    // Prometheus: gzip only. The body keeps only compressed pieces.
+    const first = snapshotOf(1, netifScopes(names(0)));
+    const a = own.get(first);
+    assert.equal(gunzipSync(await own.gzipped(a)).toString(), expected(first));
+    assert.equal(kept(a), 0, 'plain bytes kept for nobody');
+    assert.ok(a.body.chunks.length > 4);
+    // A curl: its text comes from the pieces, and the next bodies keep their plain text.
+    assert.equal(Buffer.concat(own.plain(a)).toString(), expected(first));
+    clock += 5_000;
+    const second = snapshotOf(2, netifScopes(names(1)));
+    const b = own.get(second);
+    assert.equal(kept(b), b.body.chunks.length);
+    assert.equal(Buffer.concat(own.plain(b)).toString(), expected(second));
+    assert.equal(gunzipSync(await own.gzipped(b)).toString(), expected(second));
+    // No plain scrape for the warm window: back to pieces only.
+    clock += WARM_WINDOW_MS + 1;
+    const third = snapshotOf(3, netifScopes(names(1)));
+    const c = own.get(third);
+    assert.equal(kept(c), 0);
+    assert.equal(gunzipSync(await own.gzipped(c)).toString(), expected(third));
+    assert.equal(Buffer.concat(own.plain(c)).toString(), expected(third));
+  });
+
   it('with the default encoder, serves the bytes encodeExposition writes', () => {
     const own = new ExpositionCache();
     for (const [seq, names] of [[1, ['eth0']], [2, ['eth0', 'eth1']], [3, ['eth1']]] as const) {
@@ -175,6 +203,34 @@ describe('ExpositionCache', () => {
 });
 
 describe('Prometheus exporter: encoding ahead of the scrape', () => {
+  it('serves plain and gzip scrapes the same text, whichever came first', async () => {
+    const pipeline = new EmittingPipeline();
+    const exporter = createPrometheusExporter(pipeline, { host: '127.0.0.1', port: 0 }, captureLogger());
+    await exporter.start();
+    try {
+      const url = `${exporter.server.url().replace(/\/$/, '')}/metrics`;
+      const gzipped = (): Promise<string> =>
+        new Promise((resolve, reject) => {
+          httpGet(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve(gunzipSync(Buffer.concat(chunks)).toString()));
+          }).on('error', reject);
+        });
+      for (let k = 0; k < 4; k++) {
+        pipeline.publish(Array.from({ length: 500 }, (_, i) => `veth${i + k}`));
+        await new Promise((r) => setImmediate(r));
+        const snapshot = pipeline.current as PipelineSnapshot;
+        const text = encodeExposition(snapshot.scopeMetrics, snapshot.resource);
+        // Gzip first (pieces only), then plain; the other way round every other snapshot.
+        const order = k % 2 === 0 ? [gzipped, () => scrape(url)] : [() => scrape(url), gzipped];
+        for (const get of order) assert.equal(await get(), text);
+      }
+    } finally {
+      await exporter.shutdown();
+    }
+  });
+
   it('encodes each new snapshot right after it is published once someone scrapes, and stops listening at shutdown', async () => {
     const pipeline = new EmittingPipeline();
     let encodes = 0;

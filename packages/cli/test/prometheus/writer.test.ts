@@ -8,6 +8,10 @@ import fc from 'fast-check';
 import { encodeExposition } from '../../src/export/prometheus/encode.js';
 import { ExpositionWriter } from '../../src/export/prometheus/writer.js';
 import { joinBody } from '../../src/export/prometheus/body.js';
+import { BodyPool } from '../../src/export/prometheus/body-pool.js';
+import { pieceOptions } from '../../src/export/prometheus/chunked-gzip.js';
+import { GZIP_OPTIONS } from '../../src/export/prometheus/exposition-cache.js';
+import { deflatePiece, inflatePiece } from '../../src/export/prometheus/piece.js';
 import { END, START, gaugeMetric, io, netifScopes, scope, sumMetric } from './snapshot.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'otel-netif', 'host.name': 'node-1' });
@@ -147,5 +151,121 @@ describe('ExpositionWriter', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+/** `base` with only the interfaces `keep` says, and values changed by `value` (same point objects otherwise). */
+function subset(base: ScopeMetrics[], keep: (n: number) => boolean, value: (i: number, v: number) => number): ScopeMetrics[] {
+  const index = (p: { attributes: Attributes }): number => Number(/\d+$/.exec(String(p.attributes['network.interface.name']))?.[0]);
+  return base.map((s) => ({
+    scope: s.scope,
+    metrics: s.metrics.map((m) => ({ ...m, dataPoints: m.dataPoints.filter((p) => keep(index(p))).map((p, i) => ({ ...p, value: value(i, p.value as number) })) }) as MetricData),
+  }));
+}
+
+describe('ExpositionWriter keeping only compressed chunks', () => {
+  const options = pieceOptions(GZIP_OPTIONS);
+  const counting = (): { calls: number; compress: (c: Uint8Array) => ReturnType<typeof deflatePiece> } => {
+    const c = {
+      calls: 0,
+      compress: (chunk: Uint8Array) => {
+        c.calls++;
+        return deflatePiece(chunk, options);
+      },
+    };
+    return c;
+  };
+  const base = netifScopes(Array.from({ length: 700 }, (_, i) => `veth${i}`));
+
+  it('matches encodeExposition over random sequences, switching between plain and compressed chunks', () => {
+    const step = fc.record({
+      drop: fc.integer({ min: 0, max: 60 }),
+      changeEvery: fc.integer({ min: 1, max: 4000 }),
+      by: fc.integer({ min: 0, max: 2 }),
+      keepPlain: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        const c = counting();
+        const w = new ExpositionWriter(new BodyPool(), c.compress);
+        let k = 0;
+        for (const s of steps) {
+          k += s.by;
+          // Interfaces come and go (every 61st from `drop` on is missing) and some values move.
+          const scopes = subset(base, (n) => n % 61 !== s.drop, (i, v) => (i % s.changeEvery === 0 ? v + k : v));
+          const body = w.encode(scopes, resource, {}, s.keepPlain);
+          assert.deepEqual(joinBody(body), reference(scopes));
+          assert.ok(body.chunks.length > 4, `${body.chunks.length} chunks`);
+          for (const chunk of body.chunks) {
+            if (s.keepPlain) assert.ok(chunk.bytes !== undefined, 'a plain chunk without its bytes');
+            else assert.ok(chunk.bytes === undefined && chunk.piece !== undefined, 'a compressed-only chunk with bytes, or without its piece');
+            if (chunk.bytes !== undefined && chunk.piece !== undefined) assert.deepEqual(inflatePiece(chunk.piece), chunk.bytes);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('hands out an unchanged chunk again without copying or compressing it, and compresses only a changed one', () => {
+    const c = counting();
+    const w = new ExpositionWriter(undefined, c.compress);
+    const first = w.encode(base, resource, {}, false);
+    assert.equal(c.calls, first.chunks.length, 'each chunk of a first body compressed once');
+    const again = w.encode(withValues(base, (_n, _i, v) => v), resource, {}, false);
+    assert.equal(c.calls, first.chunks.length, 'nothing changed: nothing compressed');
+    again.chunks.forEach((chunk, i) => assert.equal(chunk, first.chunks[i], `chunk ${i} is the same chunk`));
+    // The last value of the last metric changes: only its chunk is written and compressed.
+    const last = base.length - 1;
+    const lastMetric = (base[last] as ScopeMetrics).metrics.length - 1;
+    const one = base.map((s, si) => ({
+      scope: s.scope,
+      metrics: s.metrics.map((m, mi) => (si === last && mi === lastMetric ? { ...m, dataPoints: m.dataPoints.map((p, i) => (i === m.dataPoints.length - 1 ? { ...p, value: 0.5 } : p)) } : m) as MetricData),
+    }));
+    const changed = w.encode(one, resource, {}, false);
+    assert.deepEqual(joinBody(changed), reference(one));
+    assert.equal(c.calls, first.chunks.length + 1);
+    assert.equal(changed.chunks.filter((chunk, i) => chunk !== again.chunks[i]).length, 1);
+    // The first line grows a digit: every later line moves in the body, but not within its chunk.
+    const longer = one.map((s, si) => ({
+      scope: s.scope,
+      metrics: s.metrics.map((m, mi) => (si === 0 && mi === 0 ? { ...m, dataPoints: m.dataPoints.map((p, i) => (i === 0 ? { ...p, value: (p.value as number) * 10 } : p)) } : m) as MetricData),
+    }));
+    const moved = w.encode(longer, resource, {}, false);
+    assert.deepEqual(joinBody(moved), reference(longer));
+    assert.equal(c.calls, first.chunks.length + 2);
+    assert.equal(moved.chunks.filter((chunk, i) => chunk !== changed.chunks[i]).length, 1);
+  });
+
+  it('does not take a chunk of lines that moved for the chunk that was at their place', () => {
+    // Two families of the same byte length swap places: their lines land where the other's were,
+    // the same length, at the same offsets. A chunk of them is new, though nothing in it changed.
+    const points = (): [Attributes, number][] => Array.from({ length: 600 }, (_, i) => [{ 'network.interface.name': `eth${i}` }, i]);
+    const a = scope('a', gaugeMetric('aaa', '', 'Same help.', points()));
+    const b = scope('b', gaugeMetric('bbb', '', 'Same help.', points()));
+    for (const keepPlain of [true, false]) {
+      const w = new ExpositionWriter(undefined, counting().compress);
+      assert.deepEqual(joinBody(w.encode([a, b], resource, {}, keepPlain)), reference([a, b]));
+      assert.deepEqual(joinBody(w.encode([b, a], resource, {}, keepPlain)), reference([b, a]));
+    }
+  });
+
+  it('moves between plain and compressed chunks without writing an unchanged line again', () => {
+    const c = counting();
+    const pool = new BodyPool();
+    const w = new ExpositionWriter(pool, c.compress);
+    const plain = w.encode(base, resource, {}, true);
+    assert.equal(c.calls, 0, 'plain chunks are compressed by gzip, when asked');
+    const taken = pool.leased;
+    // Nobody reads plain text any more: each chunk is compressed from the bytes it had, which go back.
+    const cold = w.encode(base, resource, {}, false);
+    assert.equal(c.calls, plain.chunks.length);
+    assert.ok(cold.chunks.every((chunk) => chunk.bytes === undefined));
+    assert.ok(taken > 0 && pool.leased === 0, `${pool.leased} of ${taken} pieces of memory still leased`);
+    // Someone reads plain text again: the chunks get their bytes back from their pieces.
+    const warm = w.encode(base, resource, {}, true);
+    assert.equal(c.calls, plain.chunks.length, 'no compression on the way back');
+    assert.ok(warm.chunks.every((chunk, i) => chunk.bytes !== undefined && chunk.piece === (cold.chunks[i] as (typeof cold.chunks)[number]).piece));
+    assert.deepEqual(joinBody(warm), reference(base));
   });
 });

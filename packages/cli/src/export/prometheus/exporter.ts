@@ -93,10 +93,11 @@ export function mountPrometheusRoutes(server: HttpServer, source: SnapshotSource
     const { body } = exposition;
     // The socket may still be sending the chunks after end(): keep their memory until the response is done.
     res.once('close', cache.hold(body));
+    const chunks = cache.plain(exposition);
     res.writeHead(200, { ...headers, 'Content-Length': body.length });
     // Corked: the chunks go out in one writev, not one write each.
     res.cork();
-    for (const c of body.chunks) res.write(c);
+    for (const c of chunks) res.write(c);
     res.end();
   });
 

@@ -1,12 +1,13 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import { ChunkedGzip } from './chunked-gzip.js';
+import { ChunkedGzip, pieceOptions } from './chunked-gzip.js';
+import { deflatePiece } from './piece.js';
 import type { PipelineSnapshot } from '../../pipeline/pipeline.js';
 import { encodeExposition } from './encode.js';
 import type { EncodeOptions } from './encode.js';
 import { BodyPool } from './body-pool.js';
-import { bodyOf, joinBody } from './body.js';
-import type { Body } from './body.js';
+import { bodyOf, joinBody, plainBytes } from './body.js';
+import type { Body, Chunk } from './body.js';
 import { ExpositionWriter } from './writer.js';
 
 const gzipAsync = promisify(gzip);
@@ -57,6 +58,8 @@ export class ExpositionCache {
   /** performance.now() of the last few scrapes, oldest first, and whether the last asked for gzip. */
   private readonly scrapes: number[] = [];
   private lastScrapeGzip = false;
+  /** performance.now() of the last scrape without gzip. */
+  private lastPlainMs: number | undefined;
   /** performance.now() of the last warm(): the time between two is the sampling interval. */
   private lastWarmMs: number | undefined;
 
@@ -66,7 +69,8 @@ export class ExpositionCache {
     private readonly now: () => number = () => performance.now(),
   ) {
     // A replaced encoder (tests count calls through it) is called as before, once per snapshot.
-    this.writer = encode === encodeExposition ? new ExpositionWriter(this.pool) : undefined;
+    const options = pieceOptions(GZIP_OPTIONS);
+    this.writer = encode === encodeExposition ? new ExpositionWriter(this.pool, (chunk) => deflatePiece(chunk, options)) : undefined;
     this.chunkedGzip = new ChunkedGzip(GZIP_OPTIONS);
   }
 
@@ -75,7 +79,17 @@ export class ExpositionCache {
    * handler returns, and without a lease the next encode could write into it.
    */
   hold(body: Body): () => void {
-    return leaseUntilDone(this.pool, body.chunks);
+    return leaseUntilDone(this.pool, plainOf(body.chunks));
+  }
+
+  /**
+   * The body's plain bytes for a scrape without gzip, chunk by chunk: a chunk kept only compressed
+   * is inflated for this response. From now on, and for WARM_WINDOW_MS after the last such scrape,
+   * new bodies keep their plain bytes.
+   */
+  plain(exposition: Exposition): Buffer[] {
+    this.lastPlainMs = this.now();
+    return exposition.body.chunks.map(plainBytes);
   }
 
   /** Holds a gzipped body's memory until `done` runs, as hold() does a body's. */
@@ -133,15 +147,17 @@ export class ExpositionCache {
 
   private encoded(snapshot: PipelineSnapshot): Exposition {
     if (this.current?.seq !== snapshot.seq) {
+      // Plain text is kept while someone reads it: 1.7 MB at 1000 interfaces, against 65 KB gzipped.
+      const keepPlain = this.lastPlainMs !== undefined && this.now() - this.lastPlainMs <= WARM_WINDOW_MS;
       const body = this.writer
-        ? this.writer.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions)
+        ? this.writer.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions, keepPlain)
         : bodyOf(Buffer.from(this.encode(snapshot.scopeMetrics, snapshot.resource, this.encodeOptions), 'utf8'));
       // The cache's own lease on the current body; the body it replaces loses it.
-      for (const c of body.chunks) this.pool.lease(c);
+      for (const c of plainOf(body.chunks)) this.pool.lease(c);
       const replaced = this.current;
       this.current = { seq: snapshot.seq, body, chunked: this.writer !== undefined };
       if (replaced) {
-        for (const c of replaced.body.chunks) this.pool.release(c);
+        for (const c of plainOf(replaced.body.chunks)) this.pool.release(c);
         // Still being compressed: released when done (see compress).
         if (replaced.gzip) this.gzipPool.release(replaced.gzip);
       }
@@ -172,6 +188,13 @@ export class ExpositionCache {
     }
     return exposition.gzipped;
   }
+}
+
+/** The plain bytes the chunks have (the memory a lease is on). */
+function plainOf(chunks: readonly Chunk[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (const c of chunks) if (c.bytes !== undefined) out.push(c.bytes);
+  return out;
 }
 
 /** A lease on each of `pieces`, given back once by the function returned (a second call does nothing). */

@@ -6,7 +6,9 @@ import type { EncodeOptions, PromType } from './encode.js';
 import { familyHeader, familyOf, labelPairs, targetInfo } from './encode.js';
 import { formatSampleValue } from './text-format.js';
 import type { BodyPool } from './body-pool.js';
-import type { Body } from './body.js';
+import type { Body, Chunk } from './body.js';
+import { chunkOf } from './body.js';
+import { inflatePiece, type Piece } from './piece.js';
 
 /** What an encode wrote for one metric of a family: per point, its series, value and where its line went. */
 interface Slot {
@@ -29,6 +31,8 @@ interface FamilyState {
   header: Buffer;
   headerText: string;
   nameBytes: Buffer;
+  /** Where the previous body has the header (-1: not in it). */
+  headerAt: number;
   /** What the previous encode wrote, per metric of the family. */
   slots: Slot[];
   /** The slots of the encode before, whose arrays the next encode writes into (no allocation per encode). */
@@ -108,29 +112,43 @@ function reuseSlot(spare: Slot | undefined, last: Slot | undefined, descriptor: 
  * same counters, a rate of 0, the same link state), and a changed line keeps its `name{labels} `
  * prefix, so:
  * - a line whose series (same attributes object, same place) has the same value as last time is
- *   copied from the previous body, and runs of such lines are copied with one call;
+ *   the same bytes as in the previous body; runs of such lines are copied with one call;
  * - any other line is its cached prefix bytes plus the value, written straight into the buffer.
  * The body comes out in chunks (whole lines: a new one at each metric's first line and every
- * chunkLines lines within it, so a chunk keeps the same lines while the interfaces do). Each chunk
- * is written into a scratch buffer; one byte-for-byte equal to the same chunk of the previous
- * body is handed out as that chunk itself, and only a changed one gets memory of its own. So a
- * body whose lines mostly repeat costs little more memory than one body (two whole bodies were
- * 15 MB at 4000 interfaces), and gzip tells an unchanged chunk by identity. Chunks are only ever
- * read once handed out.
+ * chunkLines lines within it, so a chunk keeps the same lines while the interfaces do). A chunk
+ * whose every line (and header) is the same bytes at the same place as in the previous body is
+ * that body's chunk again, without a byte copied; a changed one is written into a scratch buffer,
+ * and gets memory of its own (or, without `keepPlain`, only its compressed piece). So a body whose
+ * lines mostly repeat costs little more memory than one body (two whole bodies were 15 MB at 4000
+ * interfaces), and gzip compresses a chunk once. Chunks are only ever read once handed out.
  * encodeExposition() stays the reference (and the path for custom encoders); a test checks this
  * one against it over sequences of changing snapshots.
  */
 export class ExpositionWriter {
   /** The last body: its chunks and where each starts in it (with its length last). */
-  private previous: { chunks: readonly Buffer[]; bounds: readonly number[] } = { chunks: [], bounds: [0] };
-  /** Which chunks of the previous body the one being written kept. */
+  private previous: { chunks: readonly Chunk[]; bounds: readonly number[] } = { chunks: [], bounds: [0] };
+  /** Plain bytes of the previous body's chunks that had only a piece, inflated for this encode's copies. */
+  private inflated = new Map<Chunk, Buffer>();
+  /** Which chunks of the previous body the one being written kept (with their bytes' lease). */
   private kept: boolean[] = [];
   private readonly families = new Map<string, FamilyState>();
   /** The chunk being written, from `base` in the body; `off` bytes so far. Never handed out. */
   private buf: Buffer = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   private off = 0;
   private base = 0;
-  private out: Buffer[] = [];
+  /**
+   * Whether the chunk being written differs from the previous body's chunk at its place (same
+   * index): a line or header written anew, or copied from elsewhere than the same offset in that
+   * chunk. Until then, nothing of it is in `buf`: it is one pending run, which an unchanged chunk
+   * never copies. Offsets within the chunk, not the body: a line that grew a digit further up moves
+   * every chunk after it, and those are still the same chunks.
+   */
+  private dirty = false;
+  /** That chunk of the previous body, [chunkFrom, chunkTo) of it; -1 when it had none. */
+  private chunkFrom = -1;
+  private chunkTo = -1;
+  private keepPlain = true;
+  private out: Chunk[] = [];
   /** A pending run of lines to copy from `previous`: [runStart, runEnd) of it, to go at runDest of buf. */
   private runStart = 0;
   private runEnd = 0;
@@ -143,6 +161,8 @@ export class ExpositionWriter {
   /** target_info of the last resource seen: the pipeline's resource never changes. */
   private resource: Resource | undefined;
   private target: Buffer = Buffer.alloc(0);
+  /** Whether the previous body begins with `target`. */
+  private targetKept = false;
   private chunkLines = MIN_CHUNK_LINES;
   private bounds: number[] = [0];
 
@@ -150,20 +170,32 @@ export class ExpositionWriter {
    * `pool`: take chunks' memory from it, and hold a lease on each chunk of the last body (which
    * the next encode copies from or keeps) until a body no longer has it. Without one, every
    * changed chunk is new memory.
+   * `compress`: how a chunk becomes a piece when the caller does not keep plain bytes (ChunkedGzip's
+   * options); without it, every chunk keeps its bytes.
    */
-  constructor(private readonly pool?: BodyPool) {}
+  constructor(
+    private readonly pool?: BodyPool,
+    private readonly compress?: (chunk: Uint8Array) => Piece,
+  ) {}
 
-  encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}): Body {
+  /**
+   * `keepPlain` false: the chunks of this body carry only their compressed pieces (nobody scrapes
+   * without gzip lately), and the plain text of an unchanged chunk is not kept either.
+   */
+  encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}, keepPlain = true): Body {
+    this.keepPlain = keepPlain || this.compress === undefined;
     try {
       return this.write(scopeMetrics, resource, opts);
     } catch (e) {
       // Nothing of a body that was not finished is handed out: its new chunks' memory goes back.
       // A kept chunk sits where it sat in the previous body, and stays the writer's.
       this.out.forEach((c, j) => {
-        if (!this.kept[j]) this.pool?.release(c);
+        if (!this.kept[j] && c.bytes !== undefined) this.pool?.release(c.bytes);
       });
       this.out = [];
       throw e;
+    } finally {
+      this.inflated.clear();
     }
   }
 
@@ -176,37 +208,48 @@ export class ExpositionWriter {
     this.out = [];
     this.kept = new Array<boolean>(this.previous.chunks.length).fill(false);
     this.base = this.off = 0;
+    this.dirty = false;
+    this.atChunk(0);
     this.newBytes = 0;
     this.runEnd = this.runStart = 0;
     if (resource !== this.resource || this.target.length === 0) {
       this.resource = resource;
       this.target = Buffer.from(targetInfo(resource), 'utf8');
+      this.targetKept = false;
     }
-    this.writeBytes(this.target);
-    const written: [FamilyState, Slot[]][] = [];
+    if (this.targetKept) this.copyLine(0, this.target.length);
+    else this.writeBytes(this.target);
+    const written: [FamilyState, Slot[], number][] = [];
     for (const f of plan) {
       if (f.points === 0) continue;
       const state = this.familyState(f);
-      this.writeBytes(state.header);
+      const headerAt = this.base + this.off;
+      if (state.headerAt >= 0) this.copyLine(state.headerAt, state.headerAt + state.header.length);
+      else this.writeBytes(state.header);
       const slots: Slot[] = [];
       for (let m = 0; m < f.metrics.length; m++) {
         const metric = f.metrics[m] as SumMetricData | GaugeMetricData;
         slots.push(this.writeMetric(state, metric, state.slots[m], state.spare[m]));
       }
-      written.push([state, slots]);
+      written.push([state, slots, headerAt]);
     }
     if (this.off > 0) this.endChunk();
     // Committed only now: the slots describe this body, which becomes `previous` only now.
-    for (const [state, slots] of written) {
+    for (const [state, slots, headerAt] of written) {
       state.spare = state.slots;
       state.slots = slots;
+      state.headerAt = headerAt;
     }
+    this.targetKept = true;
     // A family not written this time has nothing in the body to point at.
     const live = new Set(written.map(([state]) => state));
     for (const [name, state] of this.families) if (!live.has(state)) this.families.delete(name);
     // The writer's lease on a chunk of the last body that this one did not keep is over.
     const { chunks } = this.previous;
-    for (let j = 0; j < chunks.length; j++) if (!this.kept[j]) this.pool?.release(chunks[j] as Buffer);
+    for (let j = 0; j < chunks.length; j++) {
+      const bytes = (chunks[j] as Chunk).bytes;
+      if (!this.kept[j] && bytes !== undefined) this.pool?.release(bytes);
+    }
     this.previous = { chunks: this.out, bounds: this.bounds };
     this.source = 0;
     // Free memory for as many new chunks as the last two bodies took: a busy host replaces every
@@ -244,7 +287,7 @@ export class ExpositionWriter {
     if (state === undefined || state.headerText !== headerText) {
       if (state === undefined && this.families.size >= MAX_FAMILIES) this.families.clear();
       // A new header (help or type changed) moves every line after it: start the family afresh.
-      state = { header: Buffer.from(headerText, 'utf8'), headerText, nameBytes: Buffer.from(f.name, 'utf8'), slots: [], spare: [] };
+      state = { header: Buffer.from(headerText, 'utf8'), headerText, nameBytes: Buffer.from(f.name, 'utf8'), headerAt: -1, slots: [], spare: [] };
       this.families.set(f.name, state);
     }
     return state;
@@ -289,32 +332,69 @@ export class ExpositionWriter {
   }
 
   /**
-   * Ends the chunk in `buf`: the previous body's chunk at the same place when the bytes are the
-   * same (kept, its lease carried over), else a copy in memory of its own.
+   * Ends the chunk being written: the previous body's chunk at the same place when nothing in it
+   * changed (its bytes were never copied) or its bytes are the same; else new memory for the bytes,
+   * or only their compressed piece.
    */
   private endChunk(): void {
-    this.flushRun();
     const j = this.out.length;
     const length = this.off;
     const before = this.previous.chunks[j];
-    let chunk: Buffer;
-    if (before !== undefined && before.length === length && before.compare(this.buf, 0, length) === 0) {
-      chunk = before;
-      this.kept[j] = true;
+    let chunk: Chunk;
+    if (!this.dirty && before !== undefined && before.length === length) {
+      // The pending run is this whole chunk: `before`, byte for byte.
+      this.runStart = this.runEnd = 0;
+      chunk = this.keepPlain ? this.withBytes(before, j) : this.withPiece(before, j);
     } else {
-      const memory = this.pool ? this.pool.take(length) : Buffer.allocUnsafe(length);
-      chunk = memory.subarray(0, length);
-      this.buf.copy(chunk, 0, 0, length);
-      this.newBytes += memory.length;
+      this.flushRun();
+      const plain = before?.bytes;
+      if (this.keepPlain && plain !== undefined && plain.length === length && plain.compare(this.buf, 0, length) === 0) {
+        chunk = before as Chunk;
+        this.kept[j] = true;
+      } else if (this.keepPlain) {
+        const memory = this.pool ? this.pool.take(length) : Buffer.allocUnsafe(length);
+        const bytes = memory.subarray(0, length);
+        this.buf.copy(bytes, 0, 0, length);
+        this.newBytes += memory.length;
+        chunk = chunkOf(bytes);
+      } else {
+        chunk = { bytes: undefined, piece: (this.compress as (c: Uint8Array) => Piece)(this.buf.subarray(0, length)), length };
+      }
     }
     this.out.push(chunk);
     this.base += length;
     this.off = 0;
+    this.dirty = false;
+    this.atChunk(j + 1);
     this.bounds.push(this.base);
+  }
+
+  private atChunk(j: number): void {
+    const { chunks, bounds } = this.previous;
+    this.chunkFrom = j < chunks.length ? (bounds[j] as number) : -1;
+    this.chunkTo = j < chunks.length ? (bounds[j + 1] as number) : -1;
+  }
+
+  /** `before` again, with plain bytes (inflated, when it had only its piece). */
+  private withBytes(before: Chunk, j: number): Chunk {
+    if (before.bytes === undefined) return { bytes: this.bytesOf(j), piece: before.piece, length: before.length };
+    this.kept[j] = true;
+    return before;
+  }
+
+  /** `before` again, with its piece only: its plain bytes' lease ends with this encode. */
+  private withPiece(before: Chunk, j: number): Chunk {
+    if (before.bytes === undefined) {
+      this.kept[j] = true;
+      return before;
+    }
+    before.piece ??= (this.compress as (c: Uint8Array) => Piece)(before.bytes);
+    return { bytes: undefined, piece: before.piece, length: before.length };
   }
 
   /** Queues previous[start, end) for copying, joined with the pending run when it follows it. */
   private copyLine(start: number, end: number): void {
+    if (start - this.chunkFrom !== this.off || end > this.chunkTo) this.dirty = true;
     if (this.runEnd !== this.runStart && this.runEnd === start) {
       this.runEnd = end;
     } else {
@@ -346,12 +426,25 @@ export class ExpositionWriter {
     while (start < end) {
       const from = bounds[j] as number;
       const to = Math.min(end, bounds[j + 1] as number);
-      (chunks[j] as Buffer).copy(this.buf, dest, start - from, to - from);
+      this.bytesOf(j).copy(this.buf, dest, start - from, to - from);
       dest += to - start;
       start = to;
       if (start < end) j++;
     }
     this.source = j;
+  }
+
+  /** The previous body's chunk j as plain bytes: its own, or inflated once per encode (the last two kept). */
+  private bytesOf(j: number): Buffer {
+    const chunk = this.previous.chunks[j] as Chunk;
+    if (chunk.bytes !== undefined) return chunk.bytes;
+    let bytes = this.inflated.get(chunk);
+    if (bytes === undefined) {
+      bytes = inflatePiece(chunk.piece as Piece);
+      if (this.inflated.size >= 2) this.inflated.delete(this.inflated.keys().next().value as Chunk);
+      this.inflated.set(chunk, bytes);
+    }
+    return bytes;
   }
 
   private ensure(more: number): void {
@@ -361,7 +454,9 @@ export class ExpositionWriter {
     this.buf = bigger;
   }
 
+  /** Bytes written anew: the chunk differs from the previous body's here. */
   private writeBytes(bytes: Uint8Array): void {
+    this.dirty = true;
     this.ensure(bytes.length);
     this.buf.set(bytes, this.off);
     this.off += bytes.length;
