@@ -117,10 +117,12 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   5 s, V8 keeps optimizing functions that run once per sample or per scrape for minutes, tens of
   milliseconds of compilation each (\`--trace-opt\`). Measured minute by minute on 100 taps
   (2026-12-05): 0.22, 0.16, 0.20, 0.15, 0.12, 0.11, 0.11% of a core; a DaemonSet runs for days. **Spawns** are counted with \`strace -f -e trace=process\` attached for a few samples.
-- **gzip** of a new body, in-process: as the agent does it (bench/inproc/sample-cost.ts drives the
-  agent's ExpositionWriter and ChunkedGzip over rotating snapshots: each chunk of whole lines that
-  is byte-for-byte the same as in the body before keeps its compressed bytes; the share reused is
-  in brackets, nearly all on idle taps), and, for a host where every line changed, one gzip of the
+- **gzip** of a new body, in-process: as the agent does it for a scraper that asks for gzip, as
+  Prometheus does (bench/inproc/sample-cost.ts drives the agent's ExpositionWriter, keeping only
+  compressed chunks, and ChunkedGzip over rotating snapshots: a chunk of whole lines whose every
+  line is the same series with the same value at the same place within it as in the body before
+  is handed out again with its compressed bytes, without a byte written; the share reused is in
+  brackets, nearly all on idle taps), and, for a host where every line changed, one gzip of the
   whole body at the same level.
 - **Soak** (\`npm run bench:soak\`, separate, 35 min, root): otel-netif as shipped in its own
   namespace with 1000 taps, while every second 20 taps with new names are added and the oldest

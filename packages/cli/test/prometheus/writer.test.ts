@@ -235,6 +235,9 @@ describe('ExpositionWriter keeping only compressed chunks', () => {
     assert.deepEqual(joinBody(moved), reference(longer));
     assert.equal(c.calls, first.chunks.length + 2);
     assert.equal(moved.chunks.filter((chunk, i) => chunk !== changed.chunks[i]).length, 1);
+    // The last interface goes: the last chunk keeps its other lines, unchanged and in place, but ends sooner.
+    const fewer = subset(longer, (n) => n < 699, (_i, v) => v);
+    assert.deepEqual(joinBody(w.encode(fewer, resource, {}, false)), reference(fewer));
   });
 
   it('does not take a chunk of lines that moved for the chunk that was at their place', () => {

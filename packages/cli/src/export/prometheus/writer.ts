@@ -147,6 +147,16 @@ export class ExpositionWriter {
   /** That chunk of the previous body, [chunkFrom, chunkTo) of it; -1 when it had none. */
   private chunkFrom = -1;
   private chunkTo = -1;
+  /**
+   * Without `keepPlain`, what the chunk holds while it is unchanged, to write it out if a change
+   * comes after all: the previous body's bytes exist only compressed, and inflating a chunk to copy
+   * from it cost more (and left more garbage) than writing its few hundred lines again. Per entry:
+   * bytes, then `{labels} `, value and a newline when it is a line (a header is bytes alone).
+   */
+  private logged: Uint8Array[] = [];
+  private loggedLabels: (Uint8Array | undefined)[] = [];
+  private loggedValues: number[] = [];
+  private logLength = 0;
   private keepPlain = true;
   private out: Chunk[] = [];
   /** A pending run of lines to copy from `previous`: [runStart, runEnd) of it, to go at runDest of buf. */
@@ -217,14 +227,14 @@ export class ExpositionWriter {
       this.target = Buffer.from(targetInfo(resource), 'utf8');
       this.targetKept = false;
     }
-    if (this.targetKept) this.copyLine(0, this.target.length);
+    if (this.targetKept) this.keep(0, this.target.length, this.target, undefined, 0);
     else this.writeBytes(this.target);
     const written: [FamilyState, Slot[], number][] = [];
     for (const f of plan) {
       if (f.points === 0) continue;
       const state = this.familyState(f);
       const headerAt = this.base + this.off;
-      if (state.headerAt >= 0) this.copyLine(state.headerAt, state.headerAt + state.header.length);
+      if (state.headerAt >= 0) this.keep(state.headerAt, state.headerAt + state.header.length, state.header, undefined, 0);
       else this.writeBytes(state.header);
       const slots: Slot[] = [];
       for (let m = 0; m < f.metrics.length; m++) {
@@ -317,18 +327,56 @@ export class ExpositionWriter {
       slotValues[i] = value;
       // Same series, same value: the same line (NaN never equals, and is rewritten).
       if (i < lastN && lastValues[i] === value && (sameSeries || lastAttributes[i] === pointAttributes[i])) {
-        this.copyLine(lastStarts[i] as number, lastStarts[i + 1] as number);
+        this.keep(lastStarts[i] as number, lastStarts[i + 1] as number, family.nameBytes, labels[i] as Uint8Array, value);
         continue;
       }
       this.flushRun();
-      this.writeBytes(family.nameBytes);
-      this.writeBytes(labels[i] as Uint8Array);
-      this.writeValue(value);
-      this.ensure(1);
-      this.buf[this.off++] = NEWLINE;
+      this.writeLine(family.nameBytes, labels[i] as Uint8Array, value);
     }
     starts[n] = this.base + this.off;
     return slot;
+  }
+
+  /**
+   * Bytes that are previous[start, end): `bytes`, plus `{labels} value` and a newline for a line.
+   * Copied from the previous body when it keeps plain bytes; else remembered while the chunk is
+   * unchanged, and written out once it is not.
+   */
+  private keep(start: number, end: number, bytes: Uint8Array, labels: Uint8Array | undefined, value: number): void {
+    if (this.keepPlain) {
+      this.copyLine(start, end);
+      return;
+    }
+    if (!this.dirty && start - this.chunkFrom === this.off && end <= this.chunkTo) {
+      const k = this.logLength++;
+      this.logged[k] = bytes;
+      this.loggedLabels[k] = labels;
+      this.loggedValues[k] = value;
+      this.off += end - start;
+      return;
+    }
+    if (labels === undefined) this.writeBytes(bytes);
+    else this.writeLine(bytes, labels, value);
+  }
+
+  /** Writes out what the chunk held while it was unchanged (see `logged`): from now on it differs. */
+  private replay(): void {
+    this.off = 0;
+    this.dirty = true;
+    for (let k = 0; k < this.logLength; k++) {
+      const labels = this.loggedLabels[k];
+      if (labels === undefined) this.writeBytes(this.logged[k] as Uint8Array);
+      else this.writeLine(this.logged[k] as Uint8Array, labels, this.loggedValues[k] as number);
+    }
+    this.logLength = 0;
+  }
+
+  private writeLine(name: Uint8Array, labels: Uint8Array, value: number): void {
+    this.writeBytes(name);
+    this.writeBytes(labels);
+    this.writeValue(value);
+    this.ensure(1);
+    this.buf[this.off++] = NEWLINE;
   }
 
   /**
@@ -346,6 +394,7 @@ export class ExpositionWriter {
       this.runStart = this.runEnd = 0;
       chunk = this.keepPlain ? this.withBytes(before, j) : this.withPiece(before, j);
     } else {
+      if (!this.dirty && this.logLength > 0) this.replay();
       this.flushRun();
       const plain = before?.bytes;
       if (this.keepPlain && plain !== undefined && plain.length === length && plain.compare(this.buf, 0, length) === 0) {
@@ -370,6 +419,7 @@ export class ExpositionWriter {
   }
 
   private atChunk(j: number): void {
+    this.logLength = 0;
     const { chunks, bounds } = this.previous;
     this.chunkFrom = j < chunks.length ? (bounds[j] as number) : -1;
     this.chunkTo = j < chunks.length ? (bounds[j + 1] as number) : -1;
@@ -456,6 +506,7 @@ export class ExpositionWriter {
 
   /** Bytes written anew: the chunk differs from the previous body's here. */
   private writeBytes(bytes: Uint8Array): void {
+    if (!this.dirty && this.logLength > 0) this.replay();
     this.dirty = true;
     this.ensure(bytes.length);
     this.buf.set(bytes, this.off);
