@@ -85,13 +85,17 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   process on the host. A bare Node 20 HTTP server with zlib is 46 MiB here, 37.7 MiB of it the
   binary; the agent touches ~4.4 MiB more of it, 2.9 MiB of which TurboFan's code (optimizing is
   what costs them; \`--jitless\` saves them and makes a sample 5× slower). The rest,
-  ~22 MiB, is the agent's own: V8's heap (~14 MiB: ~9.5 MiB over a bare server's, about 5 of
-  them the code and strings of the modules it loads and 4 the state of 1000 interfaces) and malloc
-  (~8 MiB, 2.2 MiB of it the cached /metrics body, kept so unchanged lines are copied). RSS
-  also creeps up for minutes after start, as V8's old generation and code space grow towards
-  their first full collections: at the default interval, scraped every 15 s, 1000 taps went from
-  67.2 MiB after 1 minute to 70.1 MiB after 7, and 4000 taps from 97.5 MiB to 102.4 MiB (105 MB)
-  after 9 (2026-12-05). So the RSS goal also reads the agent of the cycle run, 2 minutes old.
+  ~19-20 MiB, is the agent's own: V8's heap (~13 MiB: ~8.5 MiB over a bare server's, about 3 of
+  them the code and strings of the agent and 4 the state of 1000 interfaces) and malloc. Two
+  things were cut from it (2026-12-05): the agent runs as one bundled file
+  (\`packages/cli/scripts/bundle.mjs\`), where ~90 ES modules loaded one by one cost 1.5-1.8 MiB
+  more; and the /metrics body is kept compressed only (65 KB at 1000 taps) while scrapers ask for
+  gzip, as Prometheus does, its plain text (1.7 MB) only while scrapes without gzip come. RSS
+  still creeps up for minutes after start, as V8's old generation grows towards its first full
+  collections: at the default interval, scraped every 15 s with gzip, 1000 taps went from
+  62.4 MiB after 1 minute to 63.7-64.5 MiB after 6-7, and 4000 taps from 81.2 MiB to 84.0 MiB
+  after 7 (before the two cuts: 67.2 → 70.1 MiB and 97.5 → 102.4 MiB). So the RSS goal also
+  reads the agent of the cycle run, 2 minutes old.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
   gzips) a new snapshot right after sampling when it expects a scrape before the next sample (it
