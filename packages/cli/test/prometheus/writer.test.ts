@@ -9,9 +9,8 @@ import { encodeExposition } from '../../src/export/prometheus/encode.js';
 import { ExpositionWriter } from '../../src/export/prometheus/writer.js';
 import { joinBody } from '../../src/export/prometheus/body.js';
 import { BodyPool } from '../../src/export/prometheus/body-pool.js';
-import { pieceOptions } from '../../src/export/prometheus/chunked-gzip.js';
 import { GZIP_OPTIONS } from '../../src/export/prometheus/exposition-cache.js';
-import { deflatePiece, inflatePiece } from '../../src/export/prometheus/piece.js';
+import { deflatePiece, inflatePiece, pieceOptions } from '../../src/export/prometheus/piece.js';
 import { END, START, gaugeMetric, io, netifScopes, scope, sumMetric } from './snapshot.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'otel-netif', 'host.name': 'node-1' });

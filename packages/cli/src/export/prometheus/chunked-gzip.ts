@@ -1,8 +1,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { constants, type ZlibOptions } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
 import type { Body, Chunk } from './body.js';
 import { crc32Combine } from './crc32-combine.js';
-import { deflatePiece, PIECE_OUTPUT_STEP, type Piece } from './piece.js';
+import { deflatePiece, pieceOptions, type Piece } from './piece.js';
 
 // The gzip header of RFC 1952: deflate, no name or time, "unknown" OS; and the empty final block
 // (fixed Huffman, end-of-block only) that ends the deflate stream after the last sync-flushed piece.
@@ -15,21 +15,8 @@ const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
  */
 const SLICE_BYTES = 256 * 1024;
 
-/**
- * The options every piece is compressed with: the caller's, ending in a sync flush. Output in small
- * steps: zlib's default is a fresh 16 KB buffer per call, for pieces that are mostly a few hundred
- * bytes to a few KB (measured: 174 bytes of a 16 KB buffer). Below 4 KB they come from Node's shared
- * pool instead of memory of their own that waits for a full GC. memLevel 8 whatever the caller's: a
- * piece is compressed by a zlib stream of its own, and at memLevel 9 setting one up cost four times
- * as much as compressing a 20 KB piece (211 against 49 µs, same output), most of an idle agent's
- * gzip CPU.
- */
-export function pieceOptions(options: ZlibOptions): ZlibOptions {
-  return { ...options, memLevel: 8, chunkSize: PIECE_OUTPUT_STEP, finishFlush: constants.Z_SYNC_FLUSH };
-}
-
 export interface ChunkedGzipStats {
-  /** Chunks of the last body taken from the body gzipped before it, and chunks compressed anew. */
+  /** Chunks of the last body that had their piece already (an unchanged chunk, or one the writer compressed), and chunks compressed here. */
   reused: number;
   compressed: number;
 }

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import { ChunkedGzip, pieceOptions } from './chunked-gzip.js';
-import { deflatePiece } from './piece.js';
+import { ChunkedGzip } from './chunked-gzip.js';
+import { deflatePiece, pieceOptions } from './piece.js';
 import type { PipelineSnapshot } from '../../pipeline/pipeline.js';
 import { encodeExposition } from './encode.js';
 import type { EncodeOptions } from './encode.js';
