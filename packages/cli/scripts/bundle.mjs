@@ -11,7 +11,7 @@
 // What stays outside: packages that are imported only when configured (the OTLP exporters with the
 // OTel SDK, protobuf and gRPC; bcryptjs for basic auth; yaml for a config file). They are
 // dependencies of this package and load from node_modules as before.
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,9 @@ const banner = [
 ].join('\n');
 
 export async function bundle() {
+  // Chunk names carry a content hash: without this, every build left the last one's chunks behind,
+  // and `npm pack` shipped them all.
+  rmSync(OUT_DIR, { recursive: true, force: true });
   const result = await esbuild.build({
     entryPoints: { 'otel-netif': join(CLI, 'dist', 'bin.js') },
     outdir: OUT_DIR,

@@ -1,6 +1,6 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { crypto } from '../lazy-builtins.js';
 import { ValueProblem } from './values.js';
 
 /** A PEM file named by an option, read and checked when the configuration loads. */
@@ -35,7 +35,7 @@ export function parseCertificateFile(raw: string): PemFile {
   const file = read(raw);
   const blocks = file.pem.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   try {
-    for (const b of blocks) new X509Certificate(b);
+    for (const b of blocks) new (crypto().X509Certificate)(b);
   } catch {
     throw new ValueProblem(`${shownPath(file.path)} holds an invalid PEM certificate`);
   }
@@ -47,7 +47,7 @@ export function parseCertificateFile(raw: string): PemFile {
 export function parsePrivateKeyFile(raw: string): PemFile {
   const file = read(raw);
   try {
-    createPrivateKey(file.pem);
+    crypto().createPrivateKey(file.pem);
   } catch {
     throw new ValueProblem(`${shownPath(file.path)} holds no valid unencrypted PEM private key`);
   }
@@ -59,7 +59,7 @@ export function keyMatchesCertificate(cert: PemFile, key: PemFile): boolean {
   const first = cert.pem.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
   if (first === undefined) return false;
   try {
-    return new X509Certificate(first).checkPrivateKey(createPrivateKey(key.pem));
+    return new (crypto().X509Certificate)(first).checkPrivateKey(crypto().createPrivateKey(key.pem));
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy-builtins.js';
 
 // Compared against when the user is unknown, so an unknown user takes as long as a wrong
 // password and response times do not tell which user names exist. Cost 10, like htpasswd's.
@@ -30,7 +30,7 @@ export class BasicAuth {
     const creds = parseBasic(header);
     if (!creds) return false;
     const hash = this.users.get(creds.user);
-    const key = createHash('sha256').update(`${creds.user}\0${creds.password}\0${hash ?? ''}`).digest('base64');
+    const key = crypto().createHash('sha256').update(`${creds.user}\0${creds.password}\0${hash ?? ''}`).digest('base64');
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     // bcryptjs's async compare yields to the event loop, so sampling and other scrapes go on.

@@ -1,8 +1,8 @@
 import { createServer as createHttp } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttps } from 'node:https';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { https } from '../lazy-builtins.js';
 import { BasicAuth } from './basic-auth.js';
 import type { WebConfig, WebTlsConfig } from './web-config.js';
 
@@ -34,7 +34,7 @@ function hasPeerCertificate(socket: TLSSocket): boolean {
 export function createNodeServer(web: WebConfig | undefined, onRequest: RequestListener): Server {
   const tls = web?.tls;
   if (!tls) return createHttp(onRequest);
-  const server = createHttps(tlsOptions(tls), onRequest);
+  const server = https().createServer(tlsOptions(tls), onRequest);
   if (tls.clientAuth === 'RequireAnyClientCert' || tls.clientAuth === 'VerifyClientCertIfGiven') {
     server.on('secureConnection', (socket: TLSSocket) => {
       const given = hasPeerCertificate(socket);

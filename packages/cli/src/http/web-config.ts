@@ -1,8 +1,9 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseYaml } from '@otel-netif/metadata';
 import { shownPath } from '../config/pem-file.js';
+import { crypto } from '../lazy-builtins.js';
 
 /** A web config file that cannot be used; the message is one line without the file's name. */
 export class WebConfigError extends Error {
@@ -84,7 +85,7 @@ function readPem(readFile: ReadFile, base: string, raw: unknown, key: string): {
 function certificates(pem: Buffer, path: string, where: string): X509Certificate[] {
   const blocks = pem.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   try {
-    const certs = blocks.map((b) => new X509Certificate(b));
+    const certs = blocks.map((b) => new (crypto().X509Certificate)(b));
     if (certs.length > 0) return certs;
   } catch {
     // reported below, the same way as no block at all
@@ -102,7 +103,7 @@ function parseTls(raw: unknown, base: string, readFile: ReadFile): WebTlsConfig 
   const key = readPem(readFile, base, raw.key_file, 'key_file');
   let privateKey;
   try {
-    privateKey = createPrivateKey(key.data);
+    privateKey = crypto().createPrivateKey(key.data);
   } catch {
     throw new WebConfigError(`tls_server_config.key_file: ${shownPath(key.path)} holds no valid PEM private key (or it is encrypted)`);
   }
