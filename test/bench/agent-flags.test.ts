@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../../bench/lib/targets.js';
@@ -24,6 +24,13 @@ describe('the agent runs with its shebang node flags in the bench and the tests'
     const { env, nodeFlags } = agentShebang(AGENT);
     assert.ok(nodeFlags.includes('--max-semi-space-size=1'));
     assert.ok(nodeFlags.includes('--no-concurrent-recompilation'));
+    assert.ok(nodeFlags.includes('--expose-gc'));
     assert.ok(env.includes('MALLOC_ARENA_MAX=1'));
+  });
+
+  it('keeps the shebang within the 127 characters a kernel before Linux 5.1 reads of it', () => {
+    // BINPRM_BUF_SIZE was 128 bytes: a longer line is cut there, and node gets a truncated flag.
+    const first = readFileSync(AGENT, 'utf8').split('\n', 1)[0] as string;
+    assert.ok(first.length <= 127, `${first.length} characters: ${first}`);
   });
 });

@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/types.js';
 import { formatDuration } from '../config/values.js';
 import type { Exporter } from '../export/exporter.js';
 import type { Logger } from '../log.js';
+import { processGcPacer } from '../pipeline/gc-pacer.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { EXPORTERS } from './exporters.js';
 import type { ExporterRegistry } from './exporters.js';
@@ -70,7 +71,8 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
       logger,
     });
     const telemetry = new SelfTelemetry({ exporters: config.exporters, pushExporters: config.exporters.filter((e) => e === 'otlp'), version: cliVersion() });
-    pipeline = new Pipeline({ receiver, processor, resource, intervalMs: config.intervalMs, logger, telemetry });
+    const pacer = processGcPacer({ onCollected: (before, after) => logger.debug(`full collection: old generation ${mib(before)} -> ${mib(after)} MiB`) });
+    pipeline = new Pipeline({ receiver, processor, resource, intervalMs: config.intervalMs, logger, telemetry, ...(pacer ? { afterSample: () => pacer.tick() } : {}) });
     pipeline.start();
     logger.info(`sampling ${config.rootPath.replace(/\/+$/, '')}/proc/net/dev every ${formatDuration(config.intervalMs)}`);
 
@@ -100,4 +102,8 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
   await shutdownAll(started, logger, timeoutMs);
   logger.info('stopped');
   return 0;
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
 }

@@ -36,6 +36,8 @@ export interface PipelineOptions {
   logger: Logger;
   /** The agent's own metrics, appended to every snapshot as a last ScopeMetrics; none when absent. */
   telemetry?: SelfTelemetry;
+  /** Called after each round, once everything that follows a snapshot has had it (see GcPacer). */
+  afterSample?: () => void;
 }
 
 /**
@@ -126,6 +128,7 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
       if (this.consecutiveFailures > 0) this.opts.logger.info('sampling recovered');
       this.consecutiveFailures = 0;
       this.emit('snapshot', this.current);
+      this.opts.afterSample?.();
       return this.current;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));

@@ -1,0 +1,104 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/** V8's collector as `--expose-gc` exposes it; Node 20 takes the kind and the execution as options. */
+export type CollectGarbage = (options: { type: 'major'; execution: 'async' }) => Promise<void> | void;
+
+export interface GcPacerOptions {
+  /** Collect once the old generation holds this many bytes more than the last collection left… */
+  minGrowthBytes?: number;
+  /** …or this share of what it left, when that is more. */
+  growthRatio?: number;
+  /** Bytes in use in the old generation; read from V8 by default. */
+  oldGenerationUsed?: () => number;
+  /** Told the old generation's bytes in use when a collection started and when it ended. */
+  onCollected?: (before: number, after: number) => void;
+}
+
+export const DEFAULT_MIN_GROWTH_BYTES = 1024 * 1024;
+export const DEFAULT_GROWTH_RATIO = 0.1;
+
+/**
+ * Starts V8's full collection itself, soon after the old generation has grown a little. Objects
+ * that live across a sample (the snapshot, the body being served) survive two scavenges and are
+ * promoted to the old generation, where they die a sample later. V8 collects it only once it has
+ * grown by 8 MB since the last full collection (its minimum step; a heap this small never reaches
+ * its growing factor): at 1000 interfaces, ~0.4 MB a minute of such garbage took that long, so RSS
+ * crept up for 20 minutes and more and then fell back, by as much again as the state of all 1000
+ * interfaces (measured 2026-12-05, see docs/benchmarks.md). Collecting after ~1 MB instead costs a
+ * marking of the live heap every minute or two; incremental and concurrent (`execution: 'async'`),
+ * so a sample or a scrape is not held up by it.
+ */
+export class GcPacer {
+  private readonly minGrowthBytes: number;
+  private readonly growthRatio: number;
+  private readonly oldGenerationUsed: () => number;
+  private readonly onCollected: ((before: number, after: number) => void) | undefined;
+  /** What the last collection left, or the lowest reading since (V8 collected on its own). */
+  private floor: number | undefined;
+  private collecting = false;
+  /** Collections started so far. */
+  collections = 0;
+
+  constructor(
+    private readonly collect: CollectGarbage,
+    opts: GcPacerOptions = {},
+  ) {
+    this.minGrowthBytes = opts.minGrowthBytes ?? DEFAULT_MIN_GROWTH_BYTES;
+    this.growthRatio = opts.growthRatio ?? DEFAULT_GROWTH_RATIO;
+    this.oldGenerationUsed = opts.oldGenerationUsed ?? oldGenerationUsed;
+    this.onCollected = opts.onCollected;
+  }
+
+  /** Once per sample, after what it feeds was made from it. */
+  tick(): void {
+    if (this.collecting) return;
+    const used = this.oldGenerationUsed();
+    if (this.floor === undefined || used < this.floor) {
+      this.floor = used;
+      return;
+    }
+    if (used - this.floor < Math.max(this.minGrowthBytes, this.floor * this.growthRatio)) return;
+    this.collecting = true;
+    this.collections++;
+    const done = (): void => {
+      this.collecting = false;
+      this.floor = this.oldGenerationUsed();
+      this.onCollected?.(used, this.floor);
+    };
+    try {
+      Promise.resolve(this.collect({ type: 'major', execution: 'async' })).then(done, done);
+    } catch {
+      done();
+    }
+  }
+}
+
+/** The collector when the process runs with --expose-gc (the shebang of bin.ts passes it), else undefined. */
+export function exposedGc(): CollectGarbage | undefined {
+  const gc = (globalThis as { gc?: unknown }).gc;
+  return typeof gc === 'function' ? (gc as CollectGarbage) : undefined;
+}
+
+/**
+ * This process's pacer, when its collector is exposed; undefined when not (`node otel-netif.js`).
+ * It also makes every full collection compact: otherwise V8 evacuates only its most fragmented
+ * pages, and the heap of an agent collected every few minutes still grew, its pages a little
+ * fuller of dead objects each time (1000 interfaces: 12.1 -> 13.4 MiB in 8 minutes, against a flat
+ * 11.6-12.1 MiB with compaction, 2026-12-05). A GC heuristic V8 reads at each collection, so set
+ * here rather than in the shebang, whose line old kernels cut at 127 characters.
+ */
+export function processGcPacer(opts: GcPacerOptions = {}): GcPacer | undefined {
+  const collect = exposedGc();
+  if (collect === undefined) return undefined;
+  setFlagsFromString('--compact-on-every-full-gc');
+  return new GcPacer(collect, opts);
+}
+
+/** V8's old generation: every space but the young ones and the read-only one. */
+function oldGenerationUsed(): number {
+  let used = 0;
+  for (const s of getHeapSpaceStatistics()) if (!YOUNG_OR_READ_ONLY.has(s.space_name)) used += s.space_used_size;
+  return used;
+}
+
+const YOUNG_OR_READ_ONLY = new Set(['new_space', 'new_large_object_space', 'read_only_space']);

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { GcPacer, exposedGc, type CollectGarbage } from '../../src/pipeline/gc-pacer.js';
+
+const MB = 1024 * 1024;
+
+/** A heap whose old generation the test sets, and a collector that settles when told to. */
+function fakeHeap() {
+  const heap = { used: 10 * MB, calls: [] as Parameters<CollectGarbage>[0][], settle: (): void => {} };
+  const collect: CollectGarbage = (options) => {
+    heap.calls.push(options);
+    return new Promise<void>((resolve) => {
+      heap.settle = resolve;
+    });
+  };
+  return { heap, collect };
+}
+
+const settled = () => new Promise<void>((r) => setImmediate(r));
+
+describe('GcPacer', () => {
+  it('collects once the old generation grew by the minimum since the last reading it started from', async () => {
+    const { heap, collect } = fakeHeap();
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, oldGenerationUsed: () => heap.used });
+    pacer.tick();
+    heap.used += 0.9 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 0);
+    heap.used += 0.2 * MB;
+    pacer.tick();
+    assert.deepEqual(heap.calls, [{ type: 'major', execution: 'async' }]);
+  });
+
+  it('starts no second collection while one runs, and measures growth from what the collection left', async () => {
+    const { heap, collect } = fakeHeap();
+    const seen: [number, number][] = [];
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, oldGenerationUsed: () => heap.used, onCollected: (b, a) => seen.push([b, a]) });
+    pacer.tick();
+    heap.used += 2 * MB;
+    pacer.tick();
+    heap.used += 2 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1);
+    heap.used = 10.5 * MB;
+    heap.settle();
+    await settled();
+    assert.deepEqual(seen, [[12 * MB, 10.5 * MB]]);
+    heap.used = 11.4 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1, 'less than the minimum above what the collection left');
+    heap.used = 11.6 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 2);
+    assert.equal(pacer.collections, 2);
+  });
+
+  it('takes a lower reading as the new floor: V8 collected on its own', () => {
+    const { heap, collect } = fakeHeap();
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, oldGenerationUsed: () => heap.used });
+    pacer.tick();
+    heap.used = 6 * MB;
+    pacer.tick();
+    heap.used = 6.9 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 0);
+    heap.used = 7.1 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1);
+  });
+
+  it('waits for the growth ratio on a large heap', () => {
+    const { heap, collect } = fakeHeap();
+    heap.used = 40 * MB;
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0.1, oldGenerationUsed: () => heap.used });
+    pacer.tick();
+    heap.used = 43.9 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 0);
+    heap.used = 44.1 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1);
+  });
+
+  it('survives a collector that throws or rejects, and tries again on the next growth', async () => {
+    let calls = 0;
+    let used = 10 * MB;
+    const pacer = new GcPacer(
+      () => {
+        calls++;
+        if (calls === 1) throw new Error('no');
+        return Promise.reject(new Error('no'));
+      },
+      { minGrowthBytes: 1 * MB, growthRatio: 0, oldGenerationUsed: () => used },
+    );
+    pacer.tick();
+    used += 2 * MB;
+    pacer.tick();
+    used += 2 * MB;
+    pacer.tick();
+    await settled();
+    used += 2 * MB;
+    pacer.tick();
+    assert.equal(calls, 3);
+  });
+
+  it('finds the collector --expose-gc puts on globalThis, and nothing without it', () => {
+    const g = globalThis as { gc?: unknown };
+    const had = Object.getOwnPropertyDescriptor(g, 'gc');
+    try {
+      const fn = () => {};
+      g.gc = fn;
+      assert.equal(exposedGc(), fn);
+      delete g.gc;
+      assert.equal(exposedGc(), undefined);
+    } finally {
+      if (had) Object.defineProperty(g, 'gc', had);
+    }
+  });
+
+  it("really collects with V8's collector, reading V8's old generation", async () => {
+    // What --expose-gc gives the agent, obtained here without restarting mocha with the flag.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as CollectGarbage;
+    const sync = gc as unknown as (options: { type: 'major' | 'minor'; execution: 'sync' }) => void;
+    const seen: [number, number][] = [];
+    const pacer = new GcPacer(gc, { minGrowthBytes: 1 * MB, growthRatio: 0, onCollected: (b, a) => seen.push([b, a]) });
+    sync({ type: 'major', execution: 'sync' });
+    pacer.tick();
+    // A few MB promoted to the old generation (they live through the collections), then dead.
+    let garbage: object[] | undefined = [];
+    for (let i = 0; i < 100_000; i++) garbage.push({ i, s: `x${i}` });
+    sync({ type: 'major', execution: 'sync' });
+    sync({ type: 'major', execution: 'sync' });
+    garbage.length = 0;
+    garbage = undefined;
+    pacer.tick();
+    assert.equal(pacer.collections, 1);
+    while (seen.length === 0) await settled();
+    const [[before, after]] = seen as [[number, number]];
+    assert.ok(after < before - 4 * MB, `collected: ${before} -> ${after}`);
+  });
+});
