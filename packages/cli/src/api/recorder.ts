@@ -11,8 +11,6 @@ export class InterfaceRecord {
   round = 0;
   /** Its index in that round's sample. */
   position = 0;
-  /** This round's byte and packet rates in HISTORY_FIELDS order; NaN until the processor has them. */
-  readonly rates = new Float64Array(4);
 
   constructor(
     readonly name: string,
@@ -37,6 +35,12 @@ export class SampleRecorder {
   private round = 0;
   /** Position of the interface find() found last. */
   private cursor = 0;
+  /**
+   * This round's byte and packet rates of the k-th interface at [4k, 4k + 4), in HISTORY_FIELDS
+   * order; NaN until the processor has them. One array for all: a Float64Array(4) per record was
+   * an object, an ArrayBuffer and its bytes, ~180 bytes per interface.
+   */
+  private rates = new Float64Array(0);
 
   constructor(private readonly history: HistoryRing) {}
 
@@ -64,10 +68,10 @@ export class SampleRecorder {
       if (r.round !== round) present++;
       r.round = round;
       r.position = k;
-      const v = r.rates;
-      v[0] = v[1] = v[2] = v[3] = Number.NaN;
     }
     order.length = interfaces.length;
+    if (this.rates.length < 4 * interfaces.length) this.rates = new Float64Array(4 * interfaces.length);
+    this.rates.fill(Number.NaN, 0, 4 * interfaces.length);
     if (this.byName.size > present) {
       for (const [name, r] of this.byName) {
         if (r.round === round) continue;
@@ -80,10 +84,10 @@ export class SampleRecorder {
     forEachTrafficRate(snapshot, this.onRate);
     const history = this.history;
     history.begin(nowUnixMs);
+    const v = this.rates;
     for (let k = 0; k < order.length; k++) {
-      const r = order[k] as InterfaceRecord;
-      const v = r.rates;
-      history.record(r.history, v[0] as number, v[1] as number, v[2] as number, v[3] as number);
+      const at = 4 * k;
+      history.record((order[k] as InterfaceRecord).history, v[at] as number, v[at + 1] as number, v[at + 2] as number, v[at + 3] as number);
     }
   }
 
@@ -117,6 +121,6 @@ export class SampleRecorder {
 
   private readonly onRate = (name: string, field: number, value: number): void => {
     const r = this.find(name);
-    if (r !== undefined) r.rates[field] = value;
+    if (r !== undefined) this.rates[4 * r.position + field] = value;
   };
 }

@@ -8,6 +8,10 @@ export interface GcPacerOptions {
   minGrowthBytes?: number;
   /** …or this share of what it left, when that is more. */
   growthRatio?: number;
+  /** At least this long between two collections it starts, in milliseconds. */
+  minIntervalMs?: number;
+  /** Monotonic milliseconds; performance.now() by default. */
+  now?: () => number;
   /** Bytes in use in the old generation; read from V8 by default. */
   oldGenerationUsed?: () => number;
   /** Told the old generation's bytes in use when a collection started and when it ended. */
@@ -16,6 +20,7 @@ export interface GcPacerOptions {
 
 export const DEFAULT_MIN_GROWTH_BYTES = 1024 * 1024;
 export const DEFAULT_GROWTH_RATIO = 0.1;
+export const DEFAULT_MIN_INTERVAL_MS = 60_000;
 
 /**
  * Starts V8's full collection itself, soon after the old generation has grown a little. Objects
@@ -31,11 +36,15 @@ export const DEFAULT_GROWTH_RATIO = 0.1;
 export class GcPacer {
   private readonly minGrowthBytes: number;
   private readonly growthRatio: number;
+  private readonly minIntervalMs: number;
+  private readonly now: () => number;
   private readonly oldGenerationUsed: () => number;
   private readonly onCollected: ((before: number, after: number) => void) | undefined;
   /** What the last collection left, or the lowest reading since (V8 collected on its own). */
   private floor: number | undefined;
   private collecting = false;
+  /** now() when the last collection it started began. */
+  private lastStart: number | undefined;
   /** Collections started so far. */
   collections = 0;
 
@@ -45,6 +54,8 @@ export class GcPacer {
   ) {
     this.minGrowthBytes = opts.minGrowthBytes ?? DEFAULT_MIN_GROWTH_BYTES;
     this.growthRatio = opts.growthRatio ?? DEFAULT_GROWTH_RATIO;
+    this.minIntervalMs = opts.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
+    this.now = opts.now ?? (() => performance.now());
     this.oldGenerationUsed = opts.oldGenerationUsed ?? oldGenerationUsed;
     this.onCollected = opts.onCollected;
   }
@@ -58,6 +69,9 @@ export class GcPacer {
       return;
     }
     if (used - this.floor < Math.max(this.minGrowthBytes, this.floor * this.growthRatio)) return;
+    const now = this.now();
+    if (this.lastStart !== undefined && now - this.lastStart < this.minIntervalMs) return;
+    this.lastStart = now;
     this.collecting = true;
     this.collections++;
     const done = (): void => {

@@ -35,7 +35,7 @@ describe('GcPacer', () => {
   it('starts no second collection while one runs, and measures growth from what the collection left', async () => {
     const { heap, collect } = fakeHeap();
     const seen: [number, number][] = [];
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, oldGenerationUsed: () => heap.used, onCollected: (b, a) => seen.push([b, a]) });
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 0, oldGenerationUsed: () => heap.used, onCollected: (b, a) => seen.push([b, a]) });
     pacer.tick();
     heap.used += 2 * MB;
     pacer.tick();
@@ -91,7 +91,7 @@ describe('GcPacer', () => {
         if (calls === 1) throw new Error('no');
         return Promise.reject(new Error('no'));
       },
-      { minGrowthBytes: 1 * MB, growthRatio: 0, oldGenerationUsed: () => used },
+      { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 0, oldGenerationUsed: () => used },
     );
     pacer.tick();
     used += 2 * MB;
@@ -102,6 +102,25 @@ describe('GcPacer', () => {
     used += 2 * MB;
     pacer.tick();
     assert.equal(calls, 3);
+  });
+
+  it('starts at most one collection per minimum interval, however fast the heap grows', async () => {
+    const { heap, collect } = fakeHeap();
+    let now = 0;
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, now: () => now, oldGenerationUsed: () => heap.used });
+    pacer.tick();
+    heap.used += 2 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1);
+    heap.settle();
+    await settled();
+    heap.used += 2 * MB;
+    now = 59_999;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1, 'within the interval');
+    now = 60_000;
+    pacer.tick();
+    assert.equal(heap.calls.length, 2);
   });
 
   it('finds the collector --expose-gc puts on globalThis, and nothing without it', () => {
