@@ -80,22 +80,30 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   warm-ups, then up to K back-to-back scrapes within a time budget. Latency is request to last byte.
 - **CPU per scrape** is the server's CPU (sum of \`/proc/PID/task/*/schedstat\`, nanoseconds; checked
   against \`/proc/PID/stat\` ticks) over the K scrapes, ÷ K. **RSS** is VmRSS after the scrapes.
-  What it is made of (1000 taps, \`/proc/PID/smaps\` and \`pagemap\` against the binary's symbols,
-  2026-12-05): ~42 MiB are pages of the node binary itself, file-backed and shared with every Node
-  process on the host. A bare Node 20 HTTP server with zlib is 46 MiB here, 37.7 MiB of it the
-  binary; the agent touches ~4.4 MiB more of it, 2.9 MiB of which TurboFan's code (optimizing is
-  what costs them; \`--jitless\` saves them and makes a sample 5× slower). The rest,
-  ~19-20 MiB, is the agent's own: V8's heap (~13 MiB: ~8.5 MiB over a bare server's, about 3 of
-  them the code and strings of the agent and 4 the state of 1000 interfaces) and malloc. Two
-  things were cut from it (2026-12-05): the agent runs as one bundled file
-  (\`packages/cli/scripts/bundle.mjs\`), where ~90 ES modules loaded one by one cost 1.5-1.8 MiB
-  more; and the /metrics body is kept compressed only (65 KB at 1000 taps) while scrapers ask for
-  gzip, as Prometheus does, its plain text (1.7 MB) only while scrapes without gzip come. RSS
-  still creeps up for minutes after start, as V8's old generation grows towards its first full
-  collections: at the default interval, scraped every 15 s with gzip, 1000 taps went from
-  62.4 MiB after 1 minute to 63.7-64.5 MiB after 6-7, and 4000 taps from 81.2 MiB to 84.0 MiB
-  after 7 (before the two cuts: 67.2 → 70.1 MiB and 97.5 → 102.4 MiB). So the RSS goal also
-  reads the agent of the cycle run, 2 minutes old.
+  Every measured Node process runs without the caller's \`NODE_*\` variables: \`NODE_EXTRA_CA_CERTS\`,
+  set on the machine these numbers come from, makes Node parse the whole CA bundle at start and
+  keep it (1.3 MiB at 1000 taps), which an agent on a node does not pay.
+  What the RSS is made of (1000 taps, \`/proc/PID/smaps\` and \`pagemap\` against the binary's symbols,
+  2026-12-05, 57.9 MiB in all): 41.6 MiB are pages of the node binary itself, file-backed and shared
+  with every Node process on the host. A bare Node 20 HTTP server with zlib is 43.8 MiB here,
+  36.7 MiB of it the binary; the agent touches ~5 MiB more of it, ~4 MiB of which TurboFan's code
+  (optimizing is what costs them: \`--max-opt=1\`, Sparkplug only, saves them and makes a whole
+  cycle 45% dearer; \`--jitless\` makes a sample 5× slower). The rest, 16.4 MiB against the bare
+  server's 7.1, is the agent's own: V8's heap (9.4 MiB resident against 3.4: the code and source of
+  the agent, and 3-4 MiB the state of 1000 interfaces), malloc (4.5 MiB against 2.1, 2 MB of it
+  ArrayBuffers: the \`/proc/net/dev\` bytes read and the last parse's, rate and body columns, the
+  compressed body) and ~0.9 MiB of JIT code. What was cut from it (2026-12-05): the agent runs as
+  one bundled file (\`packages/cli/scripts/bundle.mjs\`), where ~90 ES modules loaded one by one
+  cost 1.5-1.8 MiB more; the /metrics body is kept compressed only (65 KB at 1000 taps) while
+  scrapers ask for gzip, as Prometheus does, its plain text (1.7 MB) only while scrapes without
+  gzip come; \`node:crypto\` and \`node:https\` load only with TLS, basic auth or certificate files
+  (~0.5-1 MiB); and the agent paces V8's full collections (\`src/pipeline/gc-pacer.ts\`). V8 starts
+  one only after the old generation grew by 8 MB, and objects that outlive a sample are promoted
+  there, so RSS crept up for tens of minutes (1000 taps, scraped with gzip every 15 s: 59.0 MiB
+  after 1 minute, 65.0 MiB after 15, still rising); collecting, and compacting, after ~1 MB of
+  growth, at most once a minute, held it at 57.7-59.8 MiB for 25 minutes (without the compaction:
+  58.8 → 62.1 MiB). The RSS goal also reads the agent of the cycle run, 2 minutes old, and the
+  soak below reads it for 35 minutes.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
   gzips) a new snapshot right after sampling when it expects a scrape before the next sample (it
