@@ -28,7 +28,7 @@ export interface Budget {
 export function budgetFor(quick: boolean): Budget {
   return quick
     ? { warmup: 3, count: 20, minCount: 5, scrapeBudgetMs: 3000, sampleBudgetMs: 1000, cycleWindowMs: 5000, cycleWarmupMs: 0, steadyWarmupMs: 5000, steadyWindowMs: 15_000 }
-    : { warmup: 5, count: 50, minCount: 5, scrapeBudgetMs: 12_000, sampleBudgetMs: 3000, cycleWindowMs: 10_000, cycleWarmupMs: 120_000, steadyWarmupMs: 300_000, steadyWindowMs: 60_000 };
+    : { warmup: 5, count: 50, minCount: 5, scrapeBudgetMs: 12_000, sampleBudgetMs: 3000, cycleWindowMs: 60_000, cycleWarmupMs: 120_000, steadyWarmupMs: 300_000, steadyWindowMs: 60_000 };
 }
 
 /** Compiles the floor once per run, so it is built for this machine with this compiler. */
