@@ -10,12 +10,8 @@ export interface SeriesState {
   round: number;
   /** Its input position in the latest round that observed it (its previous observation is there). */
   position: number;
-  /**
-   * Its start time, as numbers (a producer may reuse its HrTime arrays); rewritten only when it
-   * moves. Seconds as an offset from START_SEC_BASE: V8 keeps a field holding a number past 2^30
-   * (any epoch second today) as a pointer to a 16-byte box of its own, 8 boxes per interface.
-   */
-  startSecFromBase: number;
+  /** Its start time, as numbers (a producer may reuse its HrTime arrays); rewritten only when it moves. */
+  startSec: number;
   startNanos: number;
   /** The frozen attributes object it was last seen with, matched by identity; undefined if not frozen. */
   attributes: Attributes | undefined;
@@ -24,9 +20,6 @@ export interface SeriesState {
   /** The "other" series it folds into; set by top-N. */
   group: FoldGroup | undefined;
 }
-
-/** 2023-11-14 in epoch seconds: start times within ±34 years of it are small integers apart from it. */
-const START_SEC_BASE = 1_700_000_000;
 
 /**
  * One round's rates of one gauge, column by column: top-N folds most of them away, and an object per
@@ -438,7 +431,7 @@ export class MetricSeries {
         s = this.states.get(key);
         const frozen = isImmutable(attributes);
         if (s === undefined) {
-          s = { key, round, position: here, startSecFromBase: startTime[0] - START_SEC_BASE, startNanos: startTime[1], attributes: frozen ? attributes : undefined, iface: undefined, group: undefined };
+          s = { key, round, position: here, startSec: startTime[0], startNanos: startTime[1], attributes: frozen ? attributes : undefined, iface: undefined, group: undefined };
           this.states.set(key, s);
           seen++;
           next.record(here, frozen ? s : undefined, value, end);
@@ -454,9 +447,9 @@ export class MetricSeries {
       const at = s.position;
       const previousValue = from.values[at] as number;
       const previousEnd = from.endAt(at);
-      const sameStart = s.startSecFromBase === startTime[0] - START_SEC_BASE && s.startNanos === startTime[1];
+      const sameStart = s.startSec === startTime[0] && s.startNanos === startTime[1];
       if (!sameStart) {
-        s.startSecFromBase = startTime[0] - START_SEC_BASE;
+        s.startSec = startTime[0];
         s.startNanos = startTime[1];
       }
       if (!again) seen++;
