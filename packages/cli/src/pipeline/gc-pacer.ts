@@ -33,8 +33,9 @@ export const DEFAULT_MIN_INTERVAL_MS = 60_000;
  * 1000 interfaces, at the default interval about a quarter more CPU than without (0.07% of a
  * core). Never more than one a minute (`minIntervalMs`): at a 1 s interval with a
  * scrape every second the old generation grows ~1 MB every few seconds, and collecting each time
- * cost +31% CPU at 1000 interfaces; capped, +8% (+14% at 4000). Incremental and concurrent
- * (`execution: 'async'`), so a sample or a scrape is not held up by it.
+ * cost +31% CPU at 1000 interfaces; capped, +8% (+14% at 4000). `execution: 'async'` only posts
+ * it as a task, so it runs after the sample that asked for it; it is still one pause of the main
+ * thread (~40 ms at 1000 interfaces, `--trace-gc`), which a scrape arriving then waits out.
  */
 export class GcPacer {
   private readonly minGrowthBytes: number;
