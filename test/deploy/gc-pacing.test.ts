@@ -4,6 +4,10 @@
  * rather than V8's 8 MB, which kept RSS creeping up for tens of minutes. 1000 interfaces whose
  * counters move, sampled every 100 ms and scraped with gzip: the garbage a sample leaves in the old
  * generation reaches the threshold within seconds, and the debug log says what each collection freed.
+ * The first collection can free almost nothing: the pacer measures growth from its first reading,
+ * taken while the agent's live set is still growing (the first scrape builds its caches), and on a
+ * loaded CI machine that growth alone reached 1 MB (8.7 -> 8.7 MiB). So the test waits for a
+ * collection that freed memory: usually the first, else the next, at least a minute later.
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -22,7 +26,7 @@ function gzipScrape(a: Agent): Promise<void> {
 }
 
 describe('the agent paces V8 full collections', function () {
-  this.timeout(90_000);
+  this.timeout(150_000);
   let agent: Agent | undefined;
 
   before(function () {
@@ -37,16 +41,21 @@ describe('the agent paces V8 full collections', function () {
     const tree = makeFixtureTree('gc-pacing', ifaces);
     agent = await startAgent({ args: ['run', '--root-path', tree.root, '--interval', '100ms', '--log-level', 'debug'] });
     const a = agent;
-    const line = a.waitForStderr(/full collection: old generation [\d.]+ -> [\d.]+ MiB/, 60_000);
-    let done = false;
-    void line.finally(() => (done = true));
-    while (!done) {
+    const collections = (): [number, number][] =>
+      a.stderrLines.flatMap((l) => {
+        const m = /full collection: old generation ([\d.]+) -> ([\d.]+) MiB/.exec(l);
+        return m ? [[Number(m[1]), Number(m[2])] as [number, number]] : [];
+      });
+    const freed = (): boolean => collections().some(([before, after]) => after < before);
+    const until = Date.now() + 140_000;
+    while (!freed() && Date.now() < until) {
       ifaces = advance(ifaces, 1500);
       tree.write(ifaces);
       await gzipScrape(a);
       await sleep(100);
     }
-    const [, before, after] = /old generation ([\d.]+) -> ([\d.]+) MiB/.exec(await line) as unknown as [string, string, string];
-    assert.ok(Number(after) < Number(before), `${before} -> ${after} MiB`);
+    const seen = collections();
+    assert.ok(seen.length > 0, 'no full collection within 140 s');
+    assert.ok(freed(), `no collection freed memory: ${seen.map(([b, x]) => `${b} -> ${x}`).join(', ')} MiB`);
   });
 });
