@@ -105,10 +105,10 @@ export class NetifReceiver {
    * about the interfaces, so it must not end their series either.
    */
   sample(): NetifSample {
-    const bytes = this.fs.readProcNetDevBytes();
+    const bytes = this.fs.readProcNetDevBytes(this.parser.spareBuffer());
     const monotonicMs = this.now();
     const time = monotonicToHrTime(this.timeOrigin, monotonicMs);
-    const parsed = this.parser.parse(bytes);
+    const parsed = this.parser.parse(bytes, true);
     const path = this.fs.procNetDevPath;
     if (parsed.interfaces.length === 0 && (parsed.problems.length > 0 || Buffer.from(bytes).toString('utf8').trim() === '')) {
       const first = parsed.problems[0];

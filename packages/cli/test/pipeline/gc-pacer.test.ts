@@ -104,23 +104,49 @@ describe('GcPacer', () => {
     assert.equal(calls, 3);
   });
 
-  it('starts at most one collection per minimum interval, however fast the heap grows', async () => {
+  it('starts at most one collection per minimum interval while the growth stays below the urgent one', async () => {
     const { heap, collect } = fakeHeap();
     let now = 0;
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, now: () => now, oldGenerationUsed: () => heap.used });
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, urgentGrowthFactor: 2, now: () => now, oldGenerationUsed: () => heap.used });
     pacer.tick();
-    heap.used += 2 * MB;
+    heap.used += 1.5 * MB;
     pacer.tick();
     assert.equal(heap.calls.length, 1);
     heap.settle();
     await settled();
-    heap.used += 2 * MB;
+    heap.used += 1.9 * MB;
     now = 59_999;
     pacer.tick();
     assert.equal(heap.calls.length, 1, 'within the interval');
     now = 60_000;
     pacer.tick();
     assert.equal(heap.calls.length, 2);
+  });
+
+  it('collects sooner once the old generation grew by the urgent factor, at most once per urgent interval', async () => {
+    const { heap, collect } = fakeHeap();
+    let now = 0;
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, urgentGrowthFactor: 2, minUrgentIntervalMs: 10_000, now: () => now, oldGenerationUsed: () => heap.used });
+    pacer.tick();
+    heap.used += 1.5 * MB;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1);
+    heap.settle();
+    await settled();
+    // Interfaces churning: the old generation grows fast.
+    heap.used += 2.5 * MB;
+    now = 9_999;
+    pacer.tick();
+    assert.equal(heap.calls.length, 1, 'within the urgent interval');
+    now = 10_000;
+    pacer.tick();
+    assert.equal(heap.calls.length, 2, 'twice the threshold, 10 s after the last one');
+    heap.settle();
+    await settled();
+    heap.used += 1.9 * MB;
+    now = 30_000;
+    pacer.tick();
+    assert.equal(heap.calls.length, 2, 'below twice the threshold: the minimum interval again');
   });
 
   it('finds the collector --expose-gc puts on globalThis, and nothing without it', () => {

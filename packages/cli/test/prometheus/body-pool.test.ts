@@ -130,10 +130,17 @@ describe('BodyPool', () => {
     values.begin();
     const failing = round(base, 1);
     failing.push({ scope: { name: 'late' }, metrics: [late] });
+    assert.ok(leased > 8);
     assert.throws(() => writer.encode(failing, undefined), /values of round 1 were read in round 3/);
-    assert.equal(pool.leased, leased, 'chunks of the failed body still leased');
-    const next = writer.encode(round(base, 2), undefined);
-    assert.equal(joinBody(next).toString(), encodeExposition(round(base, 2), undefined));
+    // The failed encode had written over the slots that described the last body (in place), so the
+    // writer forgets that body too and gives its chunks back: the next encode writes every line anew.
+    assert.equal(pool.leased, 0, 'chunks of the failed body, or of the last one, still leased');
+    // The values the failed encode wrote into the slots: lines the writer must not take for unchanged.
+    const next = writer.encode(round(base, 1), undefined);
+    assert.equal(joinBody(next).toString(), encodeExposition(round(base, 1), undefined));
+    const again = round(base, 1);
+    (again[0]?.metrics[0]?.dataPoints[0] as { value: number }).value += 1;
+    assert.equal(joinBody(writer.encode(again, undefined)).toString(), encodeExposition(again, undefined));
     assert.ok(first.chunks.length > 8);
   });
 

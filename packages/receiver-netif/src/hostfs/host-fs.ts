@@ -25,8 +25,12 @@ export interface HostFsOptions {
 export class HostFs {
   readonly rootPath: string;
   readonly procNetDevPath: string;
-  /** Reused by every read: /proc/net/dev is read every sample, sysfs files a few per sample. */
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  /**
+   * Reused by every read that is not given a buffer: sysfs files (a few per sample, at most a page
+   * each), and /proc/net/dev for a caller that does not bring its own (the receiver reads it into
+   * its parser's spare buffer: a third copy of the file was 150 KB at 1000 interfaces).
+   */
+  private buffer: Buffer = Buffer.allocUnsafeSlow(4096);
   /** <root>/sys/class/net, joined once: path.join per attribute read was a visible share of a refresh. */
   private readonly classNet: string;
 
@@ -82,13 +86,15 @@ export class HostFs {
   }
 
   /**
-   * The whole of <root>/proc/net/dev as bytes, in a buffer this HostFs reuses: valid until its next
-   * read. The sampling path parses these in place (ProcNetDevParser), skipping readFileSync's fresh
-   * buffer and the UTF-8 decode of the whole file. Throws ReadError like readProcNetDev().
+   * The whole of <root>/proc/net/dev as bytes: in `into` when it has room enough, else in a new
+   * buffer (the caller's from then on); without `into`, in a buffer this HostFs reuses, valid until
+   * its next read. The sampling path parses these in place (ProcNetDevParser), skipping
+   * readFileSync's fresh buffer and the UTF-8 decode of the whole file. Throws ReadError like
+   * readProcNetDev().
    */
-  readProcNetDevBytes(): Uint8Array {
+  readProcNetDevBytes(into?: Buffer): Buffer {
     try {
-      return this.readAll(this.procNetDevPath);
+      return into !== undefined ? this.readAll(this.procNetDevPath, false, into) : this.readShared(this.procNetDevPath, false);
     } catch (err) {
       throw this.procNetDevError(err);
     }
@@ -104,23 +110,20 @@ export class HostFs {
   }
 
   /**
-   * Reads a file to its end into the shared buffer, growing it when full (procfs files have no size
-   * to stat). `wholeInOneRead`: a read that does not fill the buffer returned everything, which holds
-   * for sysfs attributes (the kernel formats them whole, at most a page) and regular files, saving
-   * the read that would only return 0; not for /proc/net/dev, whose reads may stop short.
+   * Reads a file to its end into `buffer` (from offset 0), or into a bigger one when it is full
+   * (procfs files have no size to stat); returns the bytes, a view of the buffer they are in.
+   * `wholeInOneRead`: a read that does not fill the buffer returned everything, which holds for
+   * sysfs attributes (the kernel formats them whole, at most a page) and regular files, saving the
+   * read that would only return 0; not for /proc/net/dev, whose reads may stop short.
    */
-  private readAll(path: string, wholeInOneRead = false): Buffer {
+  private readAll(path: string, wholeInOneRead: boolean, buffer: Buffer): Buffer {
     const fd = openSync(path, 'r');
     let length = 0;
     try {
       for (;;) {
-        if (length === this.buffer.length) {
-          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
-          this.buffer.copy(bigger, 0, 0, length);
-          this.buffer = bigger;
-        }
-        const room = this.buffer.length - length;
-        const n = readSync(fd, this.buffer, length, room, null);
+        if (length === buffer.length) buffer = grown(buffer, length, Math.max(buffer.length * 2, 4096));
+        const room = buffer.length - length;
+        const n = readSync(fd, buffer, length, room, null);
         length += n;
         if (n === 0 || (wholeInOneRead && n < room)) break;
       }
@@ -131,12 +134,15 @@ export class HostFs {
     // the kernel walk the device list up to where the read starts, so a file read in two pieces
     // cost half as much again as one read (and node_exporter's reads grow the same way). A quarter
     // more, not twice: at 4000 interfaces the file is 540 KB, and a doubled buffer held 1 MB.
-    if (length + (length >> 3) > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(length + (length >> 2));
-      this.buffer.copy(bigger, 0, 0, length);
-      this.buffer = bigger;
-    }
-    return this.buffer.subarray(0, length);
+    if (length + (length >> 3) > buffer.length) buffer = grown(buffer, length, length + (length >> 2));
+    return buffer.subarray(0, length);
+  }
+
+  /** readAll() into the shared buffer, which it keeps when the read needed a bigger one. */
+  private readShared(path: string, wholeInOneRead: boolean): Buffer {
+    const bytes = this.readAll(path, wholeInOneRead, this.buffer);
+    if (bytes.buffer !== this.buffer.buffer) this.buffer = Buffer.from(bytes.buffer as ArrayBuffer);
+    return bytes;
   }
 
   /** Path of <root>/sys/class/net/<iface>/<attr>. */
@@ -161,7 +167,7 @@ export class HostFs {
       // Not readFileSync: its fstat and fresh buffer per call doubled the cost of a refresh, and a
       // refresh reads four files for each of thousands of interfaces.
       // The name is checked above: plain concatenation gives what join() would.
-      const bytes = this.readAll(`${this.classNet}/${iface}/${attr}`, true);
+      const bytes = this.readShared(`${this.classNet}/${iface}/${attr}`, true);
       return bytes.toString('utf8');
     } catch (err) {
       if (ABSENT_CODES.has(errorCode(err) ?? '')) return undefined;
@@ -210,4 +216,11 @@ function readLinkOrUndefined(path: string): string | undefined {
     // (and even root in some sandboxes) usually lacks.
     return undefined;
   }
+}
+
+/** A new buffer of `size` bytes holding the first `length` of `from`; never a slice of Node's pool, so its ArrayBuffer is all of it. */
+function grown(from: Buffer, length: number, size: number): Buffer {
+  const bigger = Buffer.allocUnsafeSlow(size);
+  from.copy(bigger, 0, 0, length);
+  return bigger;
 }

@@ -17,8 +17,13 @@ function integer(text: string): number | undefined {
 /** operstate ("up", "down", "unknown", "dormant", ...), trimmed; empty → undefined. */
 export function parseOperstate(text: string): string | undefined {
   const t = text.trim();
-  return t === '' ? undefined : t;
+  if (t === '') return undefined;
+  // One string per state for all interfaces, not a fresh one per interface read (24 B each).
+  return OPERSTATES.get(t) ?? t;
 }
+
+/** RFC 2863's states, as the kernel spells them in operstate. */
+const OPERSTATES = new Map(['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'].map((s) => [s, s]));
 
 /** carrier: "1" → true, "0" → false, anything else → undefined. */
 export function parseCarrier(text: string): boolean | undefined {

@@ -63,6 +63,29 @@ describe('HostFs', () => {
     }
   });
 
+  it('reads /proc/net/dev into a buffer it is given, or into a new one when that is too small, never into its own', () => {
+    const text = 'Inter-|\n face |\n  eth0: 1 2 3\n';
+    writeFileSync(join(root, 'proc/net/dev'), text);
+    try {
+      const fs = new HostFs(root);
+      const given = Buffer.alloc(100);
+      const bytes = fs.readProcNetDevBytes(given);
+      assert.equal(bytes.buffer, given.buffer);
+      assert.equal(bytes.toString(), text);
+      const small = Buffer.alloc(5);
+      const grown = fs.readProcNetDevBytes(small);
+      assert.notEqual(grown.buffer, small.buffer);
+      assert.equal(grown.toString(), text);
+      // The shared buffer was not used: a sysfs read in between leaves the bytes handed out alone.
+      const kept = Buffer.from(bytes);
+      assert.equal(fs.readLinkAttribute('eth0', 'mtu'), '1500\n');
+      assert.deepEqual(bytes, kept);
+      assert.equal(fs.readProcNetDevBytes(Buffer.alloc(0)).toString(), text, 'an empty buffer grows');
+    } finally {
+      writeFileSync(join(root, 'proc/net/dev'), 'contents');
+    }
+  });
+
   it('reads /proc/net/dev bytes from the real procfs as readFileSync does', function () {
     if (!existsSync('/proc/net/dev')) this.skip();
     const text = new HostFs('/').readProcNetDev();

@@ -77,6 +77,32 @@ describe('ProcNetDevParser (bytes)', () => {
     assert.deepEqual(c.interfaces[0], { name: 'eth1', counters: counters({ rxBytes: 8 }) });
   });
 
+  it('parses a file read into its spare buffer like a copied one, over changing files, keeping that buffer instead of copying', () => {
+    const states = fc.array(fc.record({ eth0: fc.nat({ max: 1e6 }), eth1: fc.nat({ max: 1e6 }), eth2: fc.option(fc.nat({ max: 50 })) }), { minLength: 2, maxLength: 8 });
+    fc.assert(
+      fc.property(states, (seq) => {
+        const copying = new ProcNetDevParser();
+        const owning = new ProcNetDevParser();
+        for (const st of seq) {
+          const text = procNetDev({ eth0: { rxBytes: st.eth0 }, ...(st.eth2 !== null ? { [`e${st.eth2}`]: {} } : {}), eth1: { txBytes: st.eth1 } });
+          const b = Buffer.from(text);
+          // What the receiver does: the file's bytes in the spare buffer when it has room, else in a new one.
+          let into = owning.spareBuffer();
+          if (into.length < b.length) into = Buffer.allocUnsafeSlow(b.length + 100);
+          into.fill(0x78);
+          b.copy(into);
+          assert.deepStrictEqual(owning.parse(into.subarray(0, b.length), true), copying.parse(b));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const parser = new ProcNetDevParser();
+    const first = Buffer.from(procNetDev({ eth0: { rxBytes: 1 } }));
+    parser.parse(first, true);
+    parser.parse(Buffer.from(procNetDev({ eth0: { rxBytes: 2 } })), true);
+    assert.equal(parser.spareBuffer().buffer, first.buffer, 'the first file is the spare buffer two parses later: not copied');
+  });
+
   it('reports a bad line again on every parse, even when it did not change', () => {
     const parser = new ProcNetDevParser();
     const text = bytes(`${HEADER}  eth0: 1 2 3\n`);
