@@ -7,6 +7,7 @@ import type { MetricsPlan } from './metrics-plan.js';
 import { ProcNetDevParser } from './parse/proc-net-dev.js';
 import { parseLinkInfo, parseOperstate } from './parse/sysfs.js';
 import type { LinkAttribute } from './parse/sysfs.js';
+import { ReadOrder } from './read-order.js';
 import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
 import type { InterfaceAttributes, SampleLayout } from './scope-metrics.js';
 import { monotonicToHrTime } from './time.js';
@@ -52,6 +53,9 @@ interface Tracked {
   attrs: InterfaceAttributes;
   /** What the last sample reported for it; reported again while nothing in it changed. */
   sampled: InterfaceSample | undefined;
+  /** Its neighbours in readOrder. */
+  olderRead: Tracked | undefined;
+  newerRead: Tracked | undefined;
 }
 
 /**
@@ -67,8 +71,10 @@ export class NetifReceiver {
   private readonly plan: MetricsPlan;
   private readonly builder: ScopeMetricsBuilder;
   private readonly parser = new ProcNetDevParser();
-  /** Insertion order is the refresh order: a refreshed interface is moved to the end. */
+  /** The interfaces being tracked, by name. */
   private readonly tracked = new Map<string, Tracked>();
+  /** The tracked interfaces, the one whose link was read longest ago first (see refreshSomeLinks). */
+  private readonly readOrder = new ReadOrder<Tracked>();
   /** sample()'s scratch: the Tracked of each row of /proc/net/dev, reused (entries are overwritten every sample). */
   private readonly trackedRows: (Tracked | undefined)[] = [];
   private generation = 0;
@@ -163,6 +169,7 @@ export class NetifReceiver {
       for (const [name, t] of this.tracked) {
         if (t.seen === generation) continue;
         this.tracked.delete(name);
+        this.readOrder.remove(t);
         this.fs.forgetLink(name);
       }
     }
@@ -175,8 +182,9 @@ export class NetifReceiver {
         const row = admitted[j] as ParsedInterface;
         const { name, counters } = row;
         this.fs.forgetLink(name);
-        const t: Tracked = { name, counters, startTime: time, link: this.readLink(name, problems, undefined), seen: generation, linkRead: generation, refreshes: 0, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined };
+        const t: Tracked = { name, counters, startTime: time, link: this.readLink(name, problems, undefined), seen: generation, linkRead: generation, refreshes: 0, attrs: interfaceAttributes(name, this.plan.directions), sampled: undefined, olderRead: undefined, newerRead: undefined };
         this.tracked.set(name, t);
+        this.readOrder.moveToEnd(t);
         trackedRows[(rowOf === undefined ? newcomerRows[j] : rowOf.get(row)) as number] = t;
       }
     }
@@ -338,7 +346,7 @@ export class NetifReceiver {
     this.refreshCredit -= due * this.refreshMs;
     if (due === 0) return;
     const batch: Tracked[] = [];
-    for (const t of this.tracked.values()) {
+    for (let t = this.readOrder.first(); t !== undefined; t = this.readOrder.after(t)) {
       // Interfaces first seen in this sample sit at the end and were just read.
       if (batch.length === due || t.linkRead === generation) break;
       batch.push(t);
@@ -359,8 +367,7 @@ export class NetifReceiver {
     // Replaced only when something changed: an unchanged link keeps the sample objects it is in.
     if (!sameLink(link, t.link)) t.link = link;
     t.linkRead = generation;
-    this.tracked.delete(t.name);
-    this.tracked.set(t.name, t);
+    this.readOrder.moveToEnd(t);
   }
 }
 
