@@ -97,12 +97,15 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   cost 1.5-1.8 MiB more; the /metrics body is kept compressed only (65 KB at 1000 taps) while
   scrapers ask for gzip, as Prometheus does, its plain text (1.7 MB) only while scrapes without
   gzip come; \`node:crypto\` and \`node:https\` load only with TLS, basic auth or certificate files
-  (~0.5-1 MiB); and the agent paces V8's full collections (\`src/pipeline/gc-pacer.ts\`). V8 starts
+  (~0.5-1 MiB); \`/proc/net/dev\` is read straight into the parser's copy of it, and the exposition
+  writer rewrites its per-series columns in place, where a third copy of the file and a spare set
+  of columns were 0.4 MB at 1000 taps; and the agent paces V8's full collections (\`src/pipeline/gc-pacer.ts\`). V8 starts
   one only after the old generation grew by 8 MB, and objects that outlive a sample are promoted
   there, so RSS crept up for tens of minutes (1000 taps, scraped with gzip every 15 s: 59.0 MiB
   after 1 minute, 65.0 MiB after 15, still rising); collecting, and compacting, after ~1 MB of
   growth, at most once a minute, held it at 57.7-59.8 MiB for 25 minutes (without the compaction:
-  58.8 → 62.1 MiB). The RSS goal also reads the agent of the cycle run, 2 minutes old, and the
+  58.8 → 62.1 MiB); sooner, at most every 10 s, after twice that growth, since with interfaces
+  churning the old generation grew 5-7 MB a minute and RSS swung with it. The RSS goal also reads the agent of the cycle run, 2 minutes old, and the
   soak below reads it for 35 minutes.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
