@@ -36,16 +36,18 @@ export const DEFAULT_MIN_URGENT_INTERVAL_MS = 10_000;
  * 15 minutes and was still rising; paced, it stayed at 57.7-59.8 MiB for 25 minutes (2026-12-05).
  * The price is a marking (and compaction, see processGcPacer) of the live heap: ~44 ms a minute at
  * 1000 interfaces, at the default interval about a quarter more CPU than without (0.07% of a
- * core). Never more than one a minute (`minIntervalMs`): at a 1 s interval with a
- * scrape every second the old generation grows ~1 MB every few seconds, and collecting each time
- * cost +31% CPU at 1000 interfaces; capped, +8% (+14% at 4000). `execution: 'async'` only posts
- * it as a task, so it runs after the sample that asked for it; it is still one pause of the main
- * thread (~40 ms at 1000 interfaces, `--trace-gc`), which a scrape arriving then waits out.
+ * core). Never more than one a minute (`minIntervalMs`): when this was written, at a 1 s interval
+ * with a scrape every second, the old generation grew ~1 MB every few seconds, and collecting each
+ * time cost +31% CPU at 1000 interfaces; capped, +8% (+14% at 4000); it grows ~1 MB a minute
+ * now (`--trace-gc`, 2026-12-05). `execution: 'async'` only posts it as a task, so it runs after
+ * the sample that asked for it; it is still one pause of the main thread (~40 ms at 1000
+ * interfaces), which a scrape arriving then waits out.
  * Sooner when the old generation grew by twice the threshold, at most every 10 s: with
  * interfaces coming and going (1000 taps, 20 added and 20 deleted a second) a churned interface's
  * objects live about one sample, long enough to be promoted, and the old generation grew 5-7 MB a
- * minute; collected once a minute, RSS swung 62-67 MB with it, more than the soak's 5% (2026-12-05).
- * A steady host stays far below (~1 MB a minute at 1000 interfaces and a 1 s interval).
+ * minute; collected once a minute, RSS swung 60.7-67.4 MiB with it, more than the soak's 5%; with
+ * these collections 60.1-62.8 MiB, where the same build before read 60.9-65.8 (2026-12-05).
+ * A steady host stays far below that.
  */
 export class GcPacer {
   private readonly minGrowthBytes: number;
