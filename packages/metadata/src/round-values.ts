@@ -43,19 +43,31 @@ export class RoundValues {
   }
 }
 
+// What guardedValues() reads, on the target under symbols it does not enumerate.
+const VALUES = Symbol('guarded values');
+const RECYCLED = Symbol('recycled');
+
+interface Guarded {
+  [VALUES]: Float64Array;
+  [RECYCLED]: () => Error | undefined;
+}
+
+function guardedValues(this: Guarded): Float64Array {
+  const error = this[RECYCLED]();
+  if (error !== undefined) throw error;
+  return this[VALUES];
+}
+
 /**
  * `target` with a `values` property that returns `values` while `recycled()` gives no error, and
- * throws it after: a getter, read once per use of the columns, not per point.
+ * throws it after: a getter, read once per use of the columns, not per point. One getter function
+ * for all: a closure per target gave each its own hidden class and accessor pair in V8's old
+ * generation, garbage there every sample (see withColumns).
  */
 export function withGuardedValues<T extends object>(target: T, values: Float64Array, recycled: () => Error | undefined): T & { readonly values: Float64Array } {
-  return Object.defineProperty(target, 'values', {
-    enumerable: true,
-    get(): Float64Array {
-      const error = recycled();
-      if (error !== undefined) throw error;
-      return values;
-    },
-  }) as T & { readonly values: Float64Array };
+  Object.defineProperty(target, VALUES, { value: values });
+  Object.defineProperty(target, RECYCLED, { value: recycled });
+  return Object.defineProperty(target, 'values', { enumerable: true, get: guardedValues }) as T & { readonly values: Float64Array };
 }
 
 /** Values read after their producer reused the memory behind them. */
