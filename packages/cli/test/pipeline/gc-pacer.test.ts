@@ -104,47 +104,45 @@ describe('GcPacer', () => {
     assert.equal(calls, 3);
   });
 
-  it('starts at most one collection per minimum interval while the growth stays below the urgent one', async () => {
+  /** A pacer on a fake heap and clock (1 MB threshold, 60 s interval, urgent at 2 MB, 10 s), after its first collection, at time 0. */
+  async function afterFirstCollection() {
     const { heap, collect } = fakeHeap();
-    let now = 0;
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, urgentGrowthFactor: 2, now: () => now, oldGenerationUsed: () => heap.used });
+    const clock = { now: 0 };
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, urgentGrowthFactor: 2, minUrgentIntervalMs: 10_000, now: () => clock.now, oldGenerationUsed: () => heap.used });
     pacer.tick();
     heap.used += 1.5 * MB;
     pacer.tick();
     assert.equal(heap.calls.length, 1);
     heap.settle();
     await settled();
+    return { heap, clock, pacer };
+  }
+
+  it('starts at most one collection per minimum interval while the growth stays below the urgent one', async () => {
+    const { heap, clock, pacer } = await afterFirstCollection();
     heap.used += 1.9 * MB;
-    now = 59_999;
+    clock.now = 59_999;
     pacer.tick();
     assert.equal(heap.calls.length, 1, 'within the interval');
-    now = 60_000;
+    clock.now = 60_000;
     pacer.tick();
     assert.equal(heap.calls.length, 2);
   });
 
   it('collects sooner once the old generation grew by the urgent factor, at most once per urgent interval', async () => {
-    const { heap, collect } = fakeHeap();
-    let now = 0;
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, urgentGrowthFactor: 2, minUrgentIntervalMs: 10_000, now: () => now, oldGenerationUsed: () => heap.used });
-    pacer.tick();
-    heap.used += 1.5 * MB;
-    pacer.tick();
-    assert.equal(heap.calls.length, 1);
-    heap.settle();
-    await settled();
+    const { heap, clock, pacer } = await afterFirstCollection();
     // Interfaces churning: the old generation grows fast.
     heap.used += 2.5 * MB;
-    now = 9_999;
+    clock.now = 9_999;
     pacer.tick();
     assert.equal(heap.calls.length, 1, 'within the urgent interval');
-    now = 10_000;
+    clock.now = 10_000;
     pacer.tick();
     assert.equal(heap.calls.length, 2, 'twice the threshold, 10 s after the last one');
     heap.settle();
     await settled();
     heap.used += 1.9 * MB;
-    now = 30_000;
+    clock.now = 30_000;
     pacer.tick();
     assert.equal(heap.calls.length, 2, 'below twice the threshold: the minimum interval again');
   });
