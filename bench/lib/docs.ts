@@ -119,7 +119,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   each (\`--trace-opt\`, 1000 taps, 2026-12-05: 2.6-3.9 ms/s of compilation 30-90 s after the
   start, 0.6 ms/s after 2 minutes); the goal's detail gives the warm-up's CPU per cycle too. Its
   total CPU over a 60 s window ÷ samples is the **whole cycle** (sample + encode + gzip + idle timers
-  and GC). A minute, because the agent's GC pacer collects at most once a minute (~40 ms at 1000
+  and GC). A minute, because on a steady host the agent's GC pacer collects at most once a minute (~40 ms at 1000
   taps, \`--trace-gc\`): a 10 s window held one or none, and read 14 ms per cycle at 1000 taps where the
   same build without the pacer read 7.4 ms. The goals are judged on the fresh numbers.
 - **One sample** is NetifReceiver.sample() + toScopeMetrics() + RateProcessor.process() with
