@@ -8,4 +8,4 @@ export { LINK_ATTRIBUTES, linkUp, parseCarrier, parseLinkInfo, parseMtu, parseOp
 export type { LinkAttribute } from './parse/sysfs.js';
 export { NetifReceiver } from './receiver.js';
 export type { NetifReceiverConfig, NetifReceiverDeps } from './receiver.js';
-export { monotonicToHrTime } from './time.js';
+export { MONOTONIC_ORIGIN_MS, monotonicNowMs, monotonicToHrTime } from './time.js';

@@ -10,7 +10,7 @@ import type { LinkAttribute } from './parse/sysfs.js';
 import { ReadOrder } from './read-order.js';
 import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
 import type { InterfaceAttributes, SampleLayout } from './scope-metrics.js';
-import { monotonicToHrTime } from './time.js';
+import { MONOTONIC_ORIGIN_MS, monotonicNowMs, monotonicToHrTime } from './time.js';
 import { ReadError } from './errors.js';
 import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedInterface } from './types.js';
 
@@ -31,9 +31,9 @@ export interface NetifReceiverConfig {
 }
 
 export interface NetifReceiverDeps {
-  /** Monotonic milliseconds, like performance.now() (the default). */
+  /** Monotonic milliseconds; monotonicNowMs() by default. */
   now?: () => number;
-  /** Epoch milliseconds at which now() was 0; defaults to performance.timeOrigin. Tests pin it. */
+  /** Epoch milliseconds at which now() was 0; defaults to MONOTONIC_ORIGIN_MS. Tests pin it. */
   timeOrigin?: number;
   /** Replaces the HostFs built from config.rootPath (tests count reads through it). */
   hostfs?: HostFs;
@@ -97,8 +97,8 @@ export class NetifReceiver {
   constructor(config: NetifReceiverConfig, deps: NetifReceiverDeps = {}) {
     this.filter = compileInterfaceFilter(config.include, config.exclude);
     this.fs = deps.hostfs ?? new HostFs(config.rootPath);
-    this.now = deps.now ?? (() => performance.now());
-    this.timeOrigin = deps.timeOrigin ?? performance.timeOrigin;
+    this.now = deps.now ?? monotonicNowMs;
+    this.timeOrigin = deps.timeOrigin ?? MONOTONIC_ORIGIN_MS;
     this.refreshMs = Number.isFinite(config.metadataRefreshMs) && config.metadataRefreshMs > 0 ? config.metadataRefreshMs : Infinity;
     this.maxInterfaces = config.maxInterfaces !== undefined && Number.isSafeInteger(config.maxInterfaces) && config.maxInterfaces > 0 ? config.maxInterfaces : 0;
     this.plan = packagePlan();

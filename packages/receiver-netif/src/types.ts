@@ -57,7 +57,7 @@ export interface InterfaceSample {
 export interface NetifSample {
   /** Wall-clock time of the read, derived from the monotonic clock so it never goes back. */
   time: HrTime;
-  /** performance.now() at the read, for durations and rates. */
+  /** monotonicNowMs() at the read, for durations and rates. */
   monotonicMs: number;
   interfaces: InterfaceSample[];
   /** Problems found while reading (parse problems, unreadable metadata); the sample is still usable. */

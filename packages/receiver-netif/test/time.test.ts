@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { monotonicToHrTime } from '../src/time.js';
+import { MONOTONIC_ORIGIN_MS, monotonicNowMs, monotonicToHrTime } from '../src/time.js';
 
 describe('monotonicToHrTime', () => {
   it('adds the time origin and the monotonic reading as [seconds, nanos]', () => {
@@ -18,5 +18,27 @@ describe('monotonicToHrTime', () => {
       assert.ok(t[0] > prev[0] || (t[0] === prev[0] && t[1] >= prev[1]), `${t} < ${prev}`);
       prev = t;
     }
+  });
+});
+
+describe('monotonicNowMs', () => {
+  it('never goes back, moves at the rate of the wall clock, and reads 0 at MONOTONIC_ORIGIN_MS', async () => {
+    const wallBefore = Date.now();
+    const first = monotonicNowMs();
+    let last = first;
+    for (let i = 0; i < 10_000; i++) {
+      const now = monotonicNowMs();
+      assert.ok(now >= last, `went back from ${last} to ${now}`);
+      last = now;
+    }
+    await new Promise((r) => setTimeout(r, 120));
+    const elapsed = monotonicNowMs() - first;
+    const wallElapsed = Date.now() - wallBefore;
+    // setTimeout waits at least its delay; both clocks saw the same wait, give or take a millisecond.
+    assert.ok(elapsed >= 119, `only ${elapsed} ms passed`);
+    assert.ok(Math.abs(elapsed - wallElapsed) < 20, `monotonic ${elapsed} ms against wall ${wallElapsed} ms`);
+    // origin + reading is the wall clock now, as performance.timeOrigin + performance.now() would be.
+    assert.ok(Math.abs(MONOTONIC_ORIGIN_MS + monotonicNowMs() - Date.now()) < 50);
+    assert.ok(MONOTONIC_ORIGIN_MS <= wallBefore);
   });
 });

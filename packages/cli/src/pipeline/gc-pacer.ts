@@ -1,4 +1,5 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { monotonicNowMs } from '@otel-netif/receiver-netif';
 
 /** V8's collector as `--expose-gc` exposes it; Node 20 takes the kind and the execution as options. */
 export type CollectGarbage = (options: { type: 'major'; execution: 'async' }) => Promise<void> | void;
@@ -13,7 +14,7 @@ export interface GcPacerOptions {
   /** …unless the old generation grew by this many times the threshold; then at least this long. */
   urgentGrowthFactor?: number;
   minUrgentIntervalMs?: number;
-  /** Monotonic milliseconds; performance.now() by default. */
+  /** Monotonic milliseconds; monotonicNowMs() by default. */
   now?: () => number;
   /** Bytes in use in the old generation; read from V8 by default. */
   oldGenerationUsed?: () => number;
@@ -75,7 +76,7 @@ export class GcPacer {
     this.minIntervalMs = opts.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
     this.urgentGrowthFactor = opts.urgentGrowthFactor ?? DEFAULT_URGENT_GROWTH_FACTOR;
     this.minUrgentIntervalMs = opts.minUrgentIntervalMs ?? DEFAULT_MIN_URGENT_INTERVAL_MS;
-    this.now = opts.now ?? (() => performance.now());
+    this.now = opts.now ?? monotonicNowMs;
     this.oldGenerationUsed = opts.oldGenerationUsed ?? oldGenerationUsed;
     this.onCollected = opts.onCollected;
   }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { pointCount } from '@otel-netif/metadata';
-import { monotonicToHrTime } from '@otel-netif/receiver-netif';
+import { MONOTONIC_ORIGIN_MS, monotonicNowMs, monotonicToHrTime } from '@otel-netif/receiver-netif';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { NetifReceiver, NetifSample } from '@otel-netif/receiver-netif';
@@ -92,13 +92,13 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
 
   /** One round: read, derive rates, publish. Public so `snapshot` and tests can drive it. */
   tick(): PipelineSnapshot | undefined {
-    const started = performance.now();
+    const started = monotonicNowMs();
     try {
       const sample = this.opts.receiver.sample();
       const receiverScope = this.opts.receiver.toScopeMetrics(sample);
       const rates = this.opts.processor.process([receiverScope]);
       for (const p of sample.problems) this.opts.logger.warn(p);
-      const sampleDurationMs = performance.now() - started;
+      const sampleDurationMs = monotonicNowMs() - started;
       const scopeMetrics = [receiverScope, rates.scopeMetrics];
       const { telemetry } = this.opts;
       if (telemetry) {
@@ -143,8 +143,8 @@ export class Pipeline extends EventEmitter<{ snapshot: [PipelineSnapshot]; sampl
   private publishFailure(e: Error, started: number): void {
     const { telemetry } = this.opts;
     telemetry?.recordSampleFailure();
-    const monotonicMs = performance.now();
-    const time = monotonicToHrTime(performance.timeOrigin, monotonicMs);
+    const monotonicMs = monotonicNowMs();
+    const time = monotonicToHrTime(MONOTONIC_ORIGIN_MS, monotonicMs);
     this.failed = {
       seq: ++this.seq,
       sample: { time, monotonicMs, interfaces: [], problems: [e.message] },
