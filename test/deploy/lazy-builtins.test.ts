@@ -8,21 +8,30 @@
  * Nor does any agent load what it never needs: perf_hooks (the first read of the global
  * `performance` loads it and eight internal modules) or util's parseArgs and MIMEType (an ESM
  * import of node:util runs their lazy getters); the agent's clock is process.hrtime(), its
- * promisified gzip its own. Together ~0.3 MiB of resident memory (2026-12-05).
+ * promisified gzip its own. Together ~0.3 MiB of resident memory (2026-12-05). Nor, without an OTLP
+ * exporter (the only import() on its way), the part of the ES module loader that runs ES modules:
+ * the bundle is CommonJS (packages/cli/scripts/bundle.mjs).
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import bcrypt from 'bcryptjs';
 import { makeTempDir, requireCli, startAgent, type Agent } from '../../test-support/index.js';
 import { kubernetesNode, makeFixtureTree } from '../faults/fixture-tree.js';
 
 const MARK = 'loaded builtins:';
 const LAZY = ['crypto', 'tls', 'https'];
-const NEVER = ['perf_hooks', 'internal/perf/performance', 'internal/util/parse_args/parse_args', 'internal/mime'];
+const NEVER = [
+  'perf_hooks',
+  'internal/perf/performance',
+  'internal/util/parse_args/parse_args',
+  'internal/mime',
+  'internal/modules/esm/module_job',
+  'internal/modules/esm/translators',
+];
 
-const PRELOAD = `import { writeSync } from 'node:fs';
+// CommonJS, and loaded with --require: an ES module preload would load the ES module loader itself.
+const PRELOAD = `const { writeSync } = require('node:fs');
 process.on('exit', () => {
   const names = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
   writeSync(2, '${MARK} ' + names.join(' ') + '\\n');
@@ -45,9 +54,9 @@ describe('built-in modules the agent loads only when configured', function () {
     requireCli(this);
     dir = makeTempDir('lazy-builtins');
     root = makeFixtureTree('lazy-builtins', kubernetesNode(3)).root;
-    const preload = join(dir, 'list-builtins.mjs');
+    const preload = join(dir, 'list-builtins.cjs');
     writeFileSync(preload, PRELOAD);
-    env = { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` };
+    env = { NODE_OPTIONS: `--require ${preload}` };
   });
 
   it('an agent without TLS, basic auth or certificate files never loads node:crypto, node:tls or node:https, and no agent perf_hooks or util\'s parseArgs', async () => {
