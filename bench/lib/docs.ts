@@ -94,7 +94,10 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   ArrayBuffers: the \`/proc/net/dev\` bytes read and the last parse's, rate and body columns, the
   compressed body) and ~0.9 MiB of JIT code. What was cut from it (2026-12-05): the agent runs as
   one bundled file (\`packages/cli/scripts/bundle.mjs\`), where ~90 ES modules loaded one by one
-  cost 1.5-1.8 MiB more; the /metrics body is kept compressed only (65 KB at 1000 taps) while
+  cost 1.5-1.8 MiB more, and that file is CommonJS: as an ES module it made Node load the part of
+  its ES module loader that runs them (~0.6 MiB); its clock is \`process.hrtime()\` and it never
+  imports \`node:util\` as an ES module, which loaded perf_hooks and util's parseArgs and MIMEType
+  (~0.35 MiB); the /metrics body is kept compressed only (65 KB at 1000 taps) while
   scrapers ask for gzip, as Prometheus does, its plain text (1.7 MB) only while scrapes without
   gzip come; \`node:crypto\` and \`node:https\` load only with TLS, basic auth or certificate files
   (~0.5-1 MiB); \`/proc/net/dev\` is read straight into the parser's copy of it, and the exposition

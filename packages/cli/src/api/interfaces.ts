@@ -94,7 +94,6 @@ export class LiveInterfacesBuilder {
     const base = at * WIDTH;
     const rates = (given & RX_COMPLETE) === RX_COMPLETE && (given & TX_COMPLETE) === TX_COMPLETE;
     const link = i.link;
-    const totals = r?.totals;
     return {
       name: i.name,
       operstate: link.operstate ?? null,
@@ -120,13 +119,13 @@ export class LiveInterfacesBuilder {
       },
       counters: { ...i.counters },
       sinceStart: {
-        rxBytes: totals?.rxBytes ?? 0,
-        txBytes: totals?.txBytes ?? 0,
-        rxPackets: totals?.rxPackets ?? 0,
-        txPackets: totals?.txPackets ?? 0,
-        errors: totals?.errors ?? 0,
-        drops: totals?.drops ?? 0,
-        since: totals?.since ?? new Date(nowUnixMs).toISOString(),
+        rxBytes: r?.rxBytes ?? 0,
+        txBytes: r?.txBytes ?? 0,
+        rxPackets: r?.rxPackets ?? 0,
+        txPackets: r?.txPackets ?? 0,
+        errors: r?.errors ?? 0,
+        drops: r?.drops ?? 0,
+        since: r?.since ?? new Date(nowUnixMs).toISOString(),
       },
     };
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BYTES_PER_INTERFACE_SLOT, HISTORY_FIELDS, HistoryRing, type HistoryField, type HistoryPoint, type HistoryWindow } from '../../src/history/ring.js';
+import { BYTES_PER_INTERFACE_SLOT, HISTORY_FIELDS, HistoryRing, HistorySeries, type HistoryField, type HistoryPoint, type HistoryWindow } from '../../src/history/ring.js';
 
 const p = (rx: number | undefined, tx = 0): HistoryPoint => ({ rxBytes: rx, txBytes: tx, rxPackets: 1, txPackets: 2 });
 const roundOf = (entries: [string, HistoryPoint][]): Map<string, HistoryPoint> => new Map(entries);
@@ -15,6 +15,25 @@ describe('HistoryRing', () => {
     assert.deepEqual(w.interfaces.get('eth0')?.rxBytes, [30, 40, 50]);
     assert.deepEqual(ring.last('eth0', 'rxBytes', 2), [40, 50]);
     assert.deepEqual(ring.last('eth0', 'rxBytes', 10), [30, 40, 50]);
+  });
+
+  it('adopts a series made elsewhere as its interface\'s, in place of the one it had', () => {
+    class Tagged extends HistorySeries {
+      tag = 'mine';
+    }
+    const ring = new HistoryRing(3);
+    ring.push(1000, roundOf([['eth0', p(1)], ['eth1', p(2)]]));
+    const mine = new Tagged('eth0');
+    ring.adopt(mine);
+    ring.begin(2000);
+    ring.record(mine, 5, 6, 7, 8);
+    ring.record(ring.open('eth1'), 3, 0, 0, 0);
+    // The adopted series is the one open() returns and window() reads; the old one's value is gone.
+    assert.equal(ring.open('eth0'), mine);
+    assert.deepEqual(ring.window().interfaces.get('eth0'), { rxBytes: [null, 5], txBytes: [null, 6], rxPackets: [null, 7], txPackets: [null, 8] });
+    assert.deepEqual(ring.window().interfaces.get('eth1')?.rxBytes, [2, 3]);
+    ring.close(mine);
+    assert.deepEqual(ring.interfaceNames, ['eth1']);
   });
 
   it('forgets an interface the moment a round does not have it', () => {
