@@ -6,7 +6,12 @@
 // 15 s (2026-12-05, Node 20.20): at 10 interfaces 1.8 MiB less resident memory after 2 minutes
 // (V8 heap 10.2 -> 8.7 MiB), at 1000 about 1.5 MiB less (64.1 against 65.7 MiB after a minute);
 // `otel-netif --version` starts in 170 ms instead of 230. Whitespace and comments go (the source
-// text is V8 heap); names stay, so stack traces read as the sources do.
+// text is V8 heap), and local and top-level names are shortened (minifyIdentifiers): V8 keeps every
+// name a closure can see in the module's scope info, as a string each, besides the source; at 1000
+// interfaces the heap after a full collection held 0.3 MB less (10.04 -> 9.73 MB, side by side,
+// 2026-12-05). Property names stay. A stack trace then names shortened functions:
+// `node --enable-source-maps` maps it back through the linked source map. Code that needs a name
+// at run time spells it out (CliError's subclasses set `name` themselves).
 //
 // CommonJS, not an ES module (dist/bundle/package.json says so, so the file keeps its name): Node
 // loads the part of its ES module loader that runs ES modules (module jobs, translators, the module
@@ -76,6 +81,7 @@ export async function bundle() {
     target: 'node20',
     external: ['@opentelemetry/*', '@grpc/*', 'bcryptjs', 'yaml'],
     minifyWhitespace: true,
+    minifyIdentifiers: true,
     legalComments: 'none',
     sourcemap: 'linked',
     banner: { js: banner },

@@ -5,7 +5,8 @@
 export class CliError extends Error {
   constructor(message: string, readonly exitCode: number) {
     super(message);
-    this.name = new.target.name;
+    // Spelled out, not new.target.name: the bundle shortens class names (scripts/bundle.mjs).
+    this.name = 'CliError';
   }
 }
 
@@ -13,6 +14,7 @@ export class CliError extends Error {
 export class UsageError extends CliError {
   constructor(message: string) {
     super(message, 2);
+    this.name = 'UsageError';
   }
 }
 
@@ -20,5 +22,6 @@ export class UsageError extends CliError {
 export class StartupError extends CliError {
   constructor(message: string) {
     super(message, 1);
+    this.name = 'StartupError';
   }
 }

@@ -7,6 +7,7 @@ import type { LoadedConfig } from './types.js';
 export class ConfigError extends UsageError {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
+    this.name = 'ConfigError';
   }
 }
 
