@@ -59,7 +59,7 @@ describe('built-in modules the agent loads only when configured', function () {
     env = { NODE_OPTIONS: `--require ${preload}` };
   });
 
-  it('an agent without TLS, basic auth or certificate files never loads node:crypto, node:tls or node:https, and no agent perf_hooks or util\'s parseArgs', async () => {
+  it('an agent without TLS, basic auth or certificate files never loads node:crypto, node:tls or node:https, and no agent perf_hooks, util\'s parseArgs or the loader of ES modules', async () => {
     const a = await startAgent({ args: ['run', '--root-path', root, '--interval', '200ms'], env });
     for (const path of ['/metrics', '/api/v1/interfaces', '/']) assert.equal((await a.get(path)).status, 200, path);
     const gzipped = await fetch(`${a.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
