@@ -10,9 +10,8 @@
 //   allocations that followed: 5 MB (74.8 against 69.2 MB after 4 minutes, 2026-12-05). It takes
 //   the same CPU either way; a compile (up to ~40 ms, in the first minutes) now delays a sample.
 // - --expose-gc: for src/pipeline/gc-pacer.ts, which runs V8's full collection after ~1 MB of
-//   old-generation growth (at most once a minute; every 10 s after 2 MB, as when interfaces
-//   churn) instead of V8's 8 MB: 57.7-59.8 MiB for 25
-//   minutes where RSS crept from 59.0 to 65.0 MiB in 15 minutes and was still rising (2026-12-05).
+//   old-generation growth (at most every 5 s) instead of V8's 8 MB: 57.7-59.8 MiB for 25 minutes
+//   where RSS crept from 59.0 to 65.0 MiB in 15 minutes and was still rising (2026-12-05).
 // CPU at 100 interfaces and the default 5 s interval:
 // - --no-memory-reducer: V8 ran extra full collections between samples to shrink a heap that
 //   is as small as it gets here: 3.0-3.8 ms/s of CPU went to 2.3-2.7 ms/s, RSS unchanged.

@@ -7,7 +7,7 @@ import { validateRateProcessorConfig } from './config.js';
 import { INTERFACE_ATTRIBUTE, INTERFACE_SPEED_METRIC, rateMetadata } from './metadata.js';
 import type { RateMetadata } from './metadata.js';
 import { RateColumns, RateTracker } from './series-state.js';
-import type { SeriesState } from './series-state.js';
+import type { HandedAttributes, SeriesState } from './series-state.js';
 import { TopN } from './ranking.js';
 import { capacityFor, LinkSpeeds } from './utilization.js';
 import type { RateProcessorConfig, RateResult, RateSeries } from './types.js';
@@ -73,6 +73,8 @@ export class RateProcessor {
    * garbage; most of what each scavenge copied (heap sampling, 2026-12-04).
    */
   private lastColumns = new Map<string, RateColumns>();
+  /** What the gauges' columns handed out last, for the next one with the same attributes (see RateColumns). */
+  private readonly handed: HandedAttributes = { last: undefined };
   private spare = new Map<string, RateColumns>();
 
   /** @throws TypeError listing every problem when the config is invalid (see validateRateProcessorConfig). */
@@ -175,7 +177,7 @@ export class RateProcessor {
   /** io.rate ÷ capacity per interface and direction, with the series states (top-N keeps the named ones). */
   private utilization(io: PendingGauge | undefined, linkSpeeds: LinkSpeeds, round: number): RateColumns {
     const max = this.config.maxBandwidthBytesPerSecond;
-    if (io === undefined || (!linkSpeeds.any && max <= 0)) return new RateColumns(0, round);
+    if (io === undefined || (!linkSpeeds.any && max <= 0)) return new RateColumns(0, round, this.handed);
     const columns = this.columnsFor(this.meta.utilization.name, io.columns.length);
     const rates = io.columns;
     const { attributes, values, states } = rates;
@@ -197,7 +199,7 @@ export class RateProcessor {
   private columnsFor(name: string, capacity: number): RateColumns {
     const spare = this.spare.get(name);
     // Not one kept from a much larger round (interfaces deleted in bulk): its arrays would stay that size.
-    if (spare === undefined || spare.values.length > 4 * capacity + 64) return new RateColumns(capacity, this.round);
+    if (spare === undefined || spare.values.length > 4 * capacity + 64) return new RateColumns(capacity, this.round, this.handed);
     this.spare.delete(name);
     spare.reset(this.round);
     spare.reserve(capacity);

@@ -111,4 +111,44 @@ describe('RateProcessor column reuse', () => {
     assert.notEqual(attributesOf(fewer), handed[0]);
     assert.equal((handed[0] as unknown[]).length, 10, 'what was handed out before is untouched');
   });
+
+  it("gives a new series the state of a vanished one without its previous value or its top-N standing", () => {
+    const p = new RateProcessor({ topN: 1, maxBandwidthBytesPerSecond: 0 });
+    const step = (t: number, rx: Record<string, number>): RateResult => {
+      const end = at(t);
+      const io = Object.entries(rx).flatMap(([n, v]) => [
+        { attributes: frozen(n, 'receive'), value: v, end },
+        { attributes: frozen(n, 'transmit'), value: 0, end },
+      ]);
+      return p.process(scopes(sum('system.network.io', io)));
+    };
+    step(0, { a: 0, b: 0 });
+    assert.deepEqual(values(step(1, { a: 100, b: 10 }), IO_RATE), { 'a/receive': 100, 'a/transmit': 0, 'other/receive': 10, 'other/transmit': 0 });
+    // b goes (its states are swept and kept for reuse); c comes a round later and takes them over.
+    step(2, { a: 200 });
+    const first = step(3, { a: 300, c: 5_000 });
+    assert.deepEqual(seriesValues(first, IO_RATE), { 'a/receive': 100, 'a/transmit': 0 }, "c's first sample has no rate (not one from b's last value)");
+    // Ranked as c: the busiest now, so named, and a folds into "other" (b was "other" when it went).
+    assert.deepEqual(values(step(4, { a: 400, c: 9_000 }), IO_RATE), { 'c/receive': 4_000, 'c/transmit': 0, 'other/receive': 100, 'other/transmit': 0 });
+  });
+
+  it('hands every rate gauge one attributes array when interfaces came or went', () => {
+    const p = new RateProcessor({ topN: 0, maxBandwidthBytesPerSecond: 0 });
+    const step = (t: number, names: string[]): RateResult => {
+      const end = at(t);
+      const points = names.flatMap((n) => [
+        { attributes: frozen(n, 'receive'), value: 10 * t, end },
+        { attributes: frozen(n, 'transmit'), value: 20 * t, end },
+      ]);
+      return p.process(scopes(sum('system.network.io', points), sum('system.network.packet.count', points, { unit: '{packet}' })));
+    };
+    const attributesOf = (r: RateResult, name: string): unknown => pointColumns(r.scopeMetrics.metrics.find((m) => m.descriptor.name === name) as MetricData).attributes;
+    step(1, ['eth0', 'eth1']);
+    step(2, ['eth0', 'eth1']);
+    // eth2 is new (no rate yet): neither gauge's rates are its input's points, so each would copy its own.
+    const r = step(3, ['eth0', 'eth1', 'eth2']);
+    const io = attributesOf(r, IO_RATE);
+    assert.equal((io as unknown[]).length, 4);
+    assert.equal(attributesOf(r, 'system.network.packet.count.rate'), io);
+  });
 });

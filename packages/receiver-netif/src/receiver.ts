@@ -82,7 +82,7 @@ export class NetifReceiver {
    * The interfaces of the last sample in order, with their start times and attribute sets, and a
    * version bumped whenever a sample's differ: the builder reuses its layouts while the version stays.
    */
-  private layout: SampleLayout & { order: Tracked[]; starts: HrTime[] } = { order: [], starts: [], attrs: [], version: 0 };
+  private layout: SampleLayout = { starts: [], attrs: [], version: 0 };
   /** The last sample, with its interfaces' attribute sets and layout version (see toScopeMetrics). */
   private latest: { sample: NetifSample; known: SampleLayout } | undefined;
   /** 0: no cap. */
@@ -166,11 +166,12 @@ export class NetifReceiver {
       t.seen = generation;
     }
     if (this.tracked.size > listed - (newcomers?.length ?? 0)) {
-      for (const [name, t] of this.tracked) {
+      // By value (a Tracked knows its name): entries would make an array per interface.
+      for (const t of this.tracked.values()) {
         if (t.seen === generation) continue;
-        this.tracked.delete(name);
+        this.tracked.delete(t.name);
         this.readOrder.remove(t);
-        this.fs.forgetLink(name);
+        this.fs.forgetLink(t.name);
       }
     }
 
@@ -194,8 +195,9 @@ export class NetifReceiver {
     let count = 0;
     for (let r = 0; r < rows.length; r++) if (trackedRows[r] !== undefined) count++;
     const interfaces = new Array<InterfaceSample>(count);
-    const { order, starts } = this.layout;
-    let same = order.length === count;
+    // Each Tracked has attribute sets of its own: the same ones at the same place are the same interface.
+    const { attrs, starts } = this.layout;
+    let same = attrs.length === count;
     for (let r = 0, k = 0; r < rows.length; r++) {
       const t = trackedRows[r];
       if (t === undefined) continue;
@@ -205,12 +207,21 @@ export class NetifReceiver {
       if (s === undefined || s.counters !== t.counters || s.link !== t.link || s.startTime !== t.startTime) {
         s = t.sampled = { name: t.name, counters: t.counters, link: t.link, startTime: t.startTime };
       }
-      if (same && (order[k] !== t || starts[k] !== t.startTime)) same = false;
+      if (same && (attrs[k] !== t.attrs || starts[k] !== t.startTime)) same = false;
       interfaces[k++] = s;
     }
     if (!same) {
-      const tracked = trackedRows.filter((t): t is Tracked => t !== undefined);
-      this.layout = { order: tracked, starts: interfaces.map((s) => s.startTime), attrs: tracked.map((t) => t.attrs), version: this.layout.version + 1 };
+      // Two arrays per change, which the builder reads too: with interfaces coming and going every
+      // sample, each array lived a sample, long enough to reach V8's old generation.
+      const newAttrs = new Array<InterfaceAttributes>(count);
+      const newStarts = new Array<HrTime>(count);
+      for (let r = 0, k = 0; r < rows.length; r++) {
+        const t = trackedRows[r];
+        if (t === undefined) continue;
+        newAttrs[k] = t.attrs;
+        newStarts[k++] = t.startTime;
+      }
+      this.layout = { starts: newStarts, attrs: newAttrs, version: this.layout.version + 1 };
     }
     const sample: NetifSample = { time, monotonicMs, interfaces, problems, listed: parsed.interfaces.length, capped: listed - interfaces.length };
     this.latest = { sample, known: this.layout };

@@ -82,6 +82,8 @@ interface Layout {
  */
 export interface SampleLayout {
   attrs: readonly InterfaceAttributes[];
+  /** Each interface's start time, by position like attrs. */
+  starts: readonly HrTime[];
   version: number;
 }
 
@@ -206,8 +208,8 @@ export class ScopeMetricsBuilder {
     this.filled[round & 1] = { interfaces, version, buffers: [...sumValues, ...gaugeValues].map((v) => v.buffer), gaugeCounts };
 
     const metrics: MetricData[] = [];
-    let starts: HrTime[] | undefined;
-    const startsOf = (): HrTime[] => (starts ??= interfaces.map((iface) => iface.startTime));
+    let starts: readonly HrTime[] | undefined;
+    const startsOf = (): readonly HrTime[] => (starts ??= known?.starts ?? interfaces.map((iface) => iface.startTime));
     for (const m of this.metrics) {
       if (m.kind === 'sum') {
         const j = sums.indexOf(m);

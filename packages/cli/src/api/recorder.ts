@@ -118,9 +118,10 @@ export class SampleRecorder {
     if (this.rates.length < 4 * interfaces.length) this.rates = new Float64Array(4 * interfaces.length);
     this.rates.fill(Number.NaN, 0, 4 * interfaces.length);
     if (this.byName.size > present) {
-      for (const [name, r] of this.byName) {
+      // By value (a record knows its name): entries would make an array per interface.
+      for (const r of this.byName.values()) {
         if (r.round === round) continue;
-        this.byName.delete(name);
+        this.byName.delete(r.name);
         this.history.close(r);
       }
     }

@@ -9,11 +9,8 @@ export interface GcPacerOptions {
   minGrowthBytes?: number;
   /** …or this share of what it left, when that is more. */
   growthRatio?: number;
-  /** At least this long between two collections it starts, in milliseconds… */
+  /** At least this long between two collections it starts, in milliseconds. */
   minIntervalMs?: number;
-  /** …unless the old generation grew by this many times the threshold; then at least this long. */
-  urgentGrowthFactor?: number;
-  minUrgentIntervalMs?: number;
   /** Monotonic milliseconds; monotonicNowMs() by default. */
   now?: () => number;
   /** Bytes in use in the old generation; read from V8 by default. */
@@ -24,9 +21,7 @@ export interface GcPacerOptions {
 
 export const DEFAULT_MIN_GROWTH_BYTES = 1024 * 1024;
 export const DEFAULT_GROWTH_RATIO = 0.1;
-export const DEFAULT_MIN_INTERVAL_MS = 60_000;
-export const DEFAULT_URGENT_GROWTH_FACTOR = 2;
-export const DEFAULT_MIN_URGENT_INTERVAL_MS = 10_000;
+export const DEFAULT_MIN_INTERVAL_MS = 5_000;
 
 /**
  * Starts V8's full collection itself, soon after the old generation has grown a little. Objects
@@ -35,27 +30,21 @@ export const DEFAULT_MIN_URGENT_INTERVAL_MS = 10_000;
  * grown by 8 MB since the last full collection (its minimum step; a heap this small never reaches
  * its growing factor): at 1000 interfaces, scraped every 15 s, RSS crept from 59.0 to 65.0 MiB in
  * 15 minutes and was still rising; paced, it stayed at 57.7-59.8 MiB for 25 minutes (2026-12-05).
- * The price is a marking (and compaction, see processGcPacer) of the live heap: ~44 ms a minute at
- * 1000 interfaces, at the default interval about a quarter more CPU than without (0.07% of a
- * core). Never more than one a minute (`minIntervalMs`): when this was written, at a 1 s interval
- * with a scrape every second, the old generation grew ~1 MB every few seconds, and collecting each
- * time cost +31% CPU at 1000 interfaces; capped, +8% (+14% at 4000); it grows ~1 MB a minute
- * now (`--trace-gc`, 2026-12-05). `execution: 'async'` only posts it as a task, so it runs after
- * the sample that asked for it; it is still one pause of the main thread (~40 ms at 1000
- * interfaces), which a scrape arriving then waits out.
- * Sooner when the old generation grew by twice the threshold, at most every 10 s: with
- * interfaces coming and going (1000 taps, 20 added and 20 deleted a second) a churned interface's
- * objects live about one sample, long enough to be promoted, and the old generation grew 5-7 MB a
- * minute; collected once a minute, RSS swung 60.7-67.4 MiB with it, more than the soak's 5%; with
- * these collections 60.1-62.8 MiB, where the same build before read 60.9-65.8 (2026-12-05).
- * A steady host stays far below that.
+ * The price is a marking (and compaction, see processGcPacer) of the live heap, ~45 ms at 1000
+ * interfaces. A steady host grows ~1 MB a minute (1000 idle interfaces, a sample and a scrape a
+ * second), so about one a minute. With interfaces coming and going (1000 taps, 20 added and 20
+ * deleted a second) a churned interface's objects live about one sample, long enough to be
+ * promoted, and the old generation grew 8-12 MB a minute: RSS swings with what accumulates between
+ * two collections. Collected at 2 MB and at most every 10 s, as before, the soak's pattern (a gzip
+ * scrape every 5 s, RSS read right after it) read 60.8-63.9 MiB; at the threshold and at most every
+ * 5 s, 60.6-62.6 MiB, for about a sixth more CPU under that churn (2026-12-05). `execution:
+ * 'async'` only posts it as a task, so it runs after the sample that asked for it; it is still one
+ * pause of the main thread, which a scrape arriving then waits out.
  */
 export class GcPacer {
   private readonly minGrowthBytes: number;
   private readonly growthRatio: number;
   private readonly minIntervalMs: number;
-  private readonly urgentGrowthFactor: number;
-  private readonly minUrgentIntervalMs: number;
   private readonly now: () => number;
   private readonly oldGenerationUsed: () => number;
   private readonly onCollected: ((before: number, after: number) => void) | undefined;
@@ -74,8 +63,6 @@ export class GcPacer {
     this.minGrowthBytes = opts.minGrowthBytes ?? DEFAULT_MIN_GROWTH_BYTES;
     this.growthRatio = opts.growthRatio ?? DEFAULT_GROWTH_RATIO;
     this.minIntervalMs = opts.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
-    this.urgentGrowthFactor = opts.urgentGrowthFactor ?? DEFAULT_URGENT_GROWTH_FACTOR;
-    this.minUrgentIntervalMs = opts.minUrgentIntervalMs ?? DEFAULT_MIN_URGENT_INTERVAL_MS;
     this.now = opts.now ?? monotonicNowMs;
     this.oldGenerationUsed = opts.oldGenerationUsed ?? oldGenerationUsed;
     this.onCollected = opts.onCollected;
@@ -93,10 +80,7 @@ export class GcPacer {
     const threshold = Math.max(this.minGrowthBytes, this.floor * this.growthRatio);
     if (growth < threshold) return;
     const now = this.now();
-    if (this.lastStart !== undefined) {
-      const urgent = growth >= threshold * this.urgentGrowthFactor;
-      if (now - this.lastStart < (urgent ? Math.min(this.minUrgentIntervalMs, this.minIntervalMs) : this.minIntervalMs)) return;
-    }
+    if (this.lastStart !== undefined && now - this.lastStart < this.minIntervalMs) return;
     this.lastStart = now;
     this.collecting = true;
     this.collections++;

@@ -104,11 +104,11 @@ describe('GcPacer', () => {
     assert.equal(calls, 3);
   });
 
-  /** A pacer on a fake heap and clock (1 MB threshold, 60 s interval, urgent at 2 MB, 10 s), after its first collection, at time 0. */
+  /** A pacer on its default interval, with a fake heap and clock (1 MB threshold), after its first collection, at time 0. */
   async function afterFirstCollection() {
     const { heap, collect } = fakeHeap();
     const clock = { now: 0 };
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 60_000, urgentGrowthFactor: 2, minUrgentIntervalMs: 10_000, now: () => clock.now, oldGenerationUsed: () => heap.used });
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, now: () => clock.now, oldGenerationUsed: () => heap.used });
     pacer.tick();
     heap.used += 1.5 * MB;
     pacer.tick();
@@ -118,33 +118,25 @@ describe('GcPacer', () => {
     return { heap, clock, pacer };
   }
 
-  it('starts at most one collection per minimum interval while the growth stays below the urgent one', async () => {
-    const { heap, clock, pacer } = await afterFirstCollection();
-    heap.used += 1.9 * MB;
-    clock.now = 59_999;
-    pacer.tick();
-    assert.equal(heap.calls.length, 1, 'within the interval');
-    clock.now = 60_000;
-    pacer.tick();
-    assert.equal(heap.calls.length, 2);
-  });
-
-  it('collects sooner once the old generation grew by the urgent factor, at most once per urgent interval', async () => {
+  it('starts at most one collection per minimum interval, however fast the old generation grows', async () => {
     const { heap, clock, pacer } = await afterFirstCollection();
     // Interfaces churning: the old generation grows fast.
     heap.used += 2.5 * MB;
-    clock.now = 9_999;
+    clock.now = 4_999;
     pacer.tick();
-    assert.equal(heap.calls.length, 1, 'within the urgent interval');
-    clock.now = 10_000;
+    assert.equal(heap.calls.length, 1, 'within the interval');
+    clock.now = 5_000;
     pacer.tick();
-    assert.equal(heap.calls.length, 2, 'twice the threshold, 10 s after the last one');
+    assert.equal(heap.calls.length, 2);
     heap.settle();
     await settled();
-    heap.used += 1.9 * MB;
-    clock.now = 30_000;
+    heap.used += 1.1 * MB;
+    clock.now = 9_999;
     pacer.tick();
-    assert.equal(heap.calls.length, 2, 'below twice the threshold: the minimum interval again');
+    assert.equal(heap.calls.length, 2, 'within the interval again');
+    clock.now = 10_000;
+    pacer.tick();
+    assert.equal(heap.calls.length, 3);
   });
 
   it('finds the collector --expose-gc puts on globalThis, and nothing without it', () => {
