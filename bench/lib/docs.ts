@@ -106,9 +106,9 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   one only after the old generation grew by 8 MB, and objects that outlive a sample are promoted
   there, so RSS crept up for tens of minutes (1000 taps, scraped with gzip every 15 s: 59.0 MiB
   after 1 minute, 65.0 MiB after 15, still rising); collecting, and compacting, after ~1 MB of
-  growth, at most once a minute, held it at 57.7-59.8 MiB for 25 minutes (without the compaction:
-  58.8 → 62.1 MiB); sooner, at most every 10 s, after twice that growth, since with interfaces
-  churning the old generation grew 5-7 MB a minute and RSS swung with it. The RSS goal also reads the agent of the cycle run, 2 minutes old, and the
+  growth, held it at 57.7-59.8 MiB for 25 minutes (without the compaction:
+  58.8 → 62.1 MiB). That is about one collection a minute on a steady host, and at most one every
+  5 s with interfaces churning, when the old generation grows 8-12 MB a minute and RSS swings with it. The RSS goal also reads the agent of the cycle run, 2 minutes old, and the
   soak below reads it for 35 minutes.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
@@ -122,7 +122,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   each (\`--trace-opt\`, 1000 taps, 2026-12-05: 2.6-3.9 ms/s of compilation 30-90 s after the
   start, 0.6 ms/s after 2 minutes); the goal's detail gives the warm-up's CPU per cycle too. Its
   total CPU over a 60 s window ÷ samples is the **whole cycle** (sample + encode + gzip + idle timers
-  and GC). A minute, because on a steady host the agent's GC pacer collects at most once a minute (~40 ms at 1000
+  and GC). A minute, because on a steady host the agent's GC pacer collects about once a minute (~40 ms at 1000
   taps, \`--trace-gc\`): a 10 s window held one or none, and read 14 ms per cycle at 1000 taps where the
   same build without the pacer read 7.4 ms. The goals are judged on the fresh numbers.
 - **One sample** is NetifReceiver.sample() + toScopeMetrics() + RateProcessor.process() with
