@@ -7,7 +7,7 @@
  * The first collection can free almost nothing: the pacer measures growth from its first reading,
  * taken while the agent's live set is still growing (the first scrape builds its caches), and on a
  * loaded CI machine that growth alone reached 1 MB (8.7 -> 8.7 MiB). So the test waits for a
- * collection that freed memory: usually the first, else the next, at least a minute later.
+ * collection that freed memory: usually the first, else the next (at least 5 s later).
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';

@@ -39,9 +39,8 @@ export const DEFAULT_MIN_INTERVAL_MS = 5_000;
  * by side from minute 5 to 11: collected at 2 MB and at most every 10 s, as before, 60.9-64.5 MiB;
  * at the threshold and at most every 5 s, 60.9-63.2 MiB, for a fifth more CPU under that churn
  * (866 against 710 ticks, as much as the build before this session's cuts of garbage spent;
- * 2026-12-05). `execution:
- * 'async'` only posts it as a task, so it runs after the sample that asked for it; it is still one
- * pause of the main thread, which a scrape arriving then waits out.
+ * 2026-12-05). `execution: 'async'` only posts it as a task, so it runs after the sample that
+ * asked for it; it is still one pause of the main thread, which a scrape arriving then waits out.
  */
 export class GcPacer {
   private readonly minGrowthBytes: number;
