@@ -55,16 +55,16 @@ const labelArrays = new WeakMap<readonly Attributes[], Uint8Array[]>();
 // and an array of labels per new attributes array lived just long enough to reach V8's old
 // generation (1000 taps, 20 added and 20 deleted a second: a tenth of what it collected there).
 const metOnce = new WeakMap<readonly Attributes[], number>();
-/** Encodes begun by any writer: metOnce tells one encode from the next by it. */
+/** Encodes begun by any writer: metOnce tells one encode from the next by it (an encode is synchronous, so this is the running one's). */
 let encodes = 0;
 
 /** The labels of `attributes`' first n points, as an array once that attributes array came to a second encode. */
-function labelsOfAll(attributes: readonly Attributes[], n: number, encode: number): readonly Uint8Array[] | undefined {
+function labelsOfAll(attributes: readonly Attributes[], n: number): readonly Uint8Array[] | undefined {
   let labels = labelArrays.get(attributes);
   if (labels === undefined || labels.length < n) {
     const first = metOnce.get(attributes);
-    if (first === undefined || first === encode) {
-      if (first === undefined) metOnce.set(attributes, encode);
+    if (first === undefined || first === encodes) {
+      if (first === undefined) metOnce.set(attributes, encodes);
       return undefined;
     }
     metOnce.delete(attributes);
@@ -191,8 +191,6 @@ export class ExpositionWriter {
   /** Whether the previous body begins with `target`. */
   private targetKept = false;
   private chunkLines = MIN_CHUNK_LINES;
-  /** This encode's number among every writer's (see labelsOfAll). */
-  private encodes = 0;
   private bounds: number[] = [0];
 
   /**
@@ -212,7 +210,7 @@ export class ExpositionWriter {
    * without gzip lately), and the plain text of an unchanged chunk is not kept either.
    */
   encode(scopeMetrics: readonly ScopeMetrics[], resource: Resource | undefined, opts: EncodeOptions = {}, keepPlain = true): Body {
-    this.encodes = ++encodes;
+    encodes++;
     this.keepPlain = keepPlain || this.compress === undefined;
     try {
       return this.write(scopeMetrics, resource, opts);
@@ -351,7 +349,7 @@ export class ExpositionWriter {
     const lastStarts = last?.starts;
     const slot = reuseSlot(last, metric.descriptor, n);
     const { values: slotValues, starts } = slot;
-    const labels = labelsOfAll(pointAttributes, n, this.encodes);
+    const labels = labelsOfAll(pointAttributes, n);
     slot.attributes = pointAttributes;
     // The same array as last time: every point is the same series at the same place.
     const sameSeries = lastN > 0 && lastAttributes === pointAttributes;
