@@ -9,12 +9,12 @@ import { runCleanup } from './lib/cleanup.js';
 import { ScrapeClient } from './lib/client.js';
 import { renderDocs } from './lib/docs.js';
 import { fixtureEnv, netnsEnv, type BenchEnv } from './lib/env.js';
-import { formatMs } from './lib/format.js';
+import { formatMs, formatRatio } from './lib/format.js';
 import { evaluateGoals, goalMark } from './lib/goals.js';
 import { describeMachine } from './lib/machine.js';
-import { buildFloor, budgetFor, measureTargets, runCycle, runFloor, runSample, runSteady, summariseProfileDir, summariseProfileFile, TMP } from './lib/measure.js';
+import { buildFloor, budgetFor, measureTargets, runCycle, runSampleRounds, runSteady, summariseProfileDir, summariseProfileFile, TMP } from './lib/measure.js';
 import { renderRatioTable, renderTables, ratioSentences } from './lib/report.js';
-import { TARGET_IDS, type BenchResults, type ProfileEntry, type SizeResult } from './lib/results.js';
+import { TARGET_IDS, type BenchResults, type ProfileEntry, type SampleStats, type SizeResult } from './lib/results.js';
 import { readSoak } from './lib/soak-result.js';
 import { renderSvg } from './lib/svg.js';
 import { AGENT, launches, REPO } from './lib/targets.js';
@@ -67,14 +67,14 @@ async function main(): Promise<void> {
       log(`N=${n}: ${env.mode === 'netns' ? 'created taps' : 'wrote fixture'} in ${formatMs(setupMs)}`);
       const size: SizeResult = { n, interfaces: n + 1, setupMs, targets: {} };
       results.sizes.push(size);
-      if (floor) size.floor = runFloor(env, floor, n);
       const sampleProfile = profileSize(n) ? join(TMP, `sample-${n}.cpuprofile`) : undefined;
-      size.sample = runSample(env, budget.sampleBudgetMs, sampleProfile);
+      Object.assign(size, runSampleRounds(env, floor, n, budget.sampleBudgetMs, budget.sampleRounds, sampleProfile));
+      const sample = size.sample as SampleStats;
       if (sampleProfile) {
         const p = summariseProfileFile(sampleProfile);
         if (p) profiles[`one sample in-process, with its sysfs refresh share, N=${n}`] = p;
       }
-      log(`  floor ${formatMs(size.floor?.medianMs)}, one sample ${formatMs(size.sample.medianMs)} (read ${formatMs(size.sample.readFileMedianMs)}, parse ${formatMs(size.sample.parseMedianMs)}, with sysfs refresh ${formatMs(size.sample.withRefreshMedianMs)}, first ${formatMs(size.sample.firstSampleMs)})`);
+      log(`  floor ${formatMs(size.floor?.medianMs)}, one sample ${formatMs(sample.medianMs)} (read ${formatMs(sample.readFileMedianMs)}, parse ${formatMs(sample.parseMedianMs)}, with sysfs refresh ${formatMs(sample.withRefreshMedianMs)}, first ${formatMs(sample.firstSampleMs)})${size.sampleRounds ? `; ratios by round ${size.sampleRounds.map((x) => formatRatio(x.sampleMs / x.floorMs)).join(', ')}` : ''}`);
 
       const { launches: ls, skipped } = await launches(env, TARGET_IDS);
       for (const [id, why] of Object.entries(skipped)) size.targets[id as keyof typeof skipped] = { skipped: why };

@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
-import { cpuDeltaMs, readCpu, readRssKb, readThreads } from '../lib/proc.js';
+import { cpuDeltaMs, readCpu, readThreads, RssSampler } from '../lib/proc.js';
 import type { BodyInfo, ClientRequest, ClientResponse, PacedResult, ScrapeResult } from '../lib/protocol.js';
 
 // Keep-alive like Prometheus, so connection set-up is not counted as scrape cost.
@@ -77,7 +77,10 @@ function describe(raw: Raw): BodyInfo {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** The shortest window over which a scraped server's RSS is read (every 250 ms). */
+const RSS_WINDOW_MS = 5000;
 
 async function wait(url: string, timeoutMs: number): Promise<number> {
   const started = performance.now();
@@ -105,6 +108,7 @@ async function scrape(q: Extract<ClientRequest, { op: 'scrape' }>): Promise<Scra
   const latenciesMs: number[] = [];
   let last: Raw | undefined;
   const cpu0 = readCpu(q.pid);
+  const rss = new RssSampler(q.pid);
   const started = performance.now();
   while (latenciesMs.length < q.count) {
     last = await get(q.url, q.gzip);
@@ -112,8 +116,12 @@ async function scrape(q: Extract<ClientRequest, { op: 'scrape' }>): Promise<Scra
     if (latenciesMs.length >= q.minCount && performance.now() - started > q.budgetMs) break;
   }
   const cpuMs = cpuDeltaMs(cpu0, readCpu(q.pid));
+  // Fast servers finish their scrapes in a fraction of a second: RSS is read for a few seconds
+  // whatever they take, so its median is of ~20 readings, not of the two around the scrapes.
+  await sleep(started + RSS_WINDOW_MS - performance.now());
+  const memory = rss.stop();
   if (last === undefined) throw new Error('no scrape was made');
-  return { latenciesMs, cpuMs, rssKb: readRssKb(q.pid), threads: readThreads(q.pid), body: describe(last) };
+  return { latenciesMs, cpuMs, ...memory, threads: readThreads(q.pid), body: describe(last) };
 }
 
 /** Scrapes on a fixed period and reports all CPU the server used in the window, idle time included. */
@@ -121,6 +129,7 @@ async function paced(q: Extract<ClientRequest, { op: 'paced' }>): Promise<PacedR
   await sleep(q.offsetMs);
   const latenciesMs: number[] = [];
   const cpu0 = readCpu(q.pid);
+  const rss = new RssSampler(q.pid);
   const started = performance.now();
   for (let k = 0; ; k++) {
     const due = started + k * q.periodMs;
@@ -130,7 +139,7 @@ async function paced(q: Extract<ClientRequest, { op: 'paced' }>): Promise<PacedR
   }
   await sleep(started + q.windowMs - performance.now());
   const windowMs = performance.now() - started;
-  return { cpuMs: cpuDeltaMs(cpu0, readCpu(q.pid)), windowMs, scrapes: latenciesMs.length, latenciesMs, rssKb: readRssKb(q.pid) };
+  return { cpuMs: cpuDeltaMs(cpu0, readCpu(q.pid)), windowMs, scrapes: latenciesMs.length, latenciesMs, ...rss.stop() };
 }
 
 async function handle(q: ClientRequest): Promise<unknown> {

@@ -79,7 +79,9 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   keep-alive, \`Accept: text/plain;version=0.0.4\`${r.gzip ? ', `Accept-Encoding: gzip`' : ''}, a few
   warm-ups, then up to K back-to-back scrapes within a time budget. Latency is request to last byte.
 - **CPU per scrape** is the server's CPU (sum of \`/proc/PID/task/*/schedstat\`, nanoseconds; checked
-  against \`/proc/PID/stat\` ticks) over the K scrapes, ÷ K. **RSS** is VmRSS after the scrapes.
+  against \`/proc/PID/stat\` ticks) over the K scrapes, ÷ K. **RSS** is the median of VmRSS read every
+  250 ms from the first scrape on, for at least 5 s (the largest reading beside it): a single reading can land in one of the
+  agent's paced full collections, which hold 8-11 MiB more for 20-50 ms (below).
   Every measured Node process runs without the caller's \`NODE_*\` variables: \`NODE_EXTRA_CA_CERTS\`,
   set on the machine these numbers come from, makes Node parse the whole CA bundle at start and
   keep it (1.3 MiB at 1000 taps), which an agent on a node does not pay.
@@ -131,7 +133,10 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   rates + top-N"), and with the share of round-robin refresh one sample does at the default 5 s
   interval and 30 s refresh (the receiver's clock is advanced 5 s per sample). **Floor** is
   \`bench/floor/read-proc-net-dev.c\` (cc -O2) reading the same \`/proc/net/dev\` in the same
-  namespace: open, read to EOF, close.
+  namespace: open, read to EOF, close. The floor and the sample run alternately, three rounds
+  (one in a quick run), and the round with the median ratio is reported, every round's ratio beside
+  it: this machine's speed drifts between runs seconds apart (the floor at 1000 read 0.55 ms in one
+  docs run and 0.64 ms in the next), and a ratio of two measurements taken back to back shares it.
 - **Steady CPU** runs otel-netif at its default interval for a window at 100 interfaces with a
   scrape every 15 s, after 5 minutes of warm-up (whose CPU is reported too): at one sample per
   5 s, V8 keeps optimizing functions that run once per sample or per scrape for minutes, tens of

@@ -17,11 +17,12 @@ function sampleVsFloor(r: BenchResults): Goal {
   const s = at(r, 1000);
   if (!s?.sample || !s.floor) return notMeasured(goal, 'needs size 1000');
   const ratio = s.sample.medianMs / s.floor.medianMs;
+  const rounds = s.sampleRounds ? `, the median of ${s.sampleRounds.length} rounds measured alternately: ${s.sampleRounds.map((x) => formatRatio(x.sampleMs / x.floorMs)).join(', ')}` : '';
   return {
     goal,
     status: status(ratio <= 2),
     detail:
-      `${formatRatio(ratio)} (${formatMs(s.sample.medianMs)} vs ${formatMs(s.floor.medianMs)}; CPU ${formatMs(s.sample.cpuMsPerSample)} vs ${formatMs(s.floor.cpuMsPerRead)}); ` +
+      `${formatRatio(ratio)} (${formatMs(s.sample.medianMs)} vs ${formatMs(s.floor.medianMs)}; CPU ${formatMs(s.sample.cpuMsPerSample)} vs ${formatMs(s.floor.cpuMsPerRead)}${rounds}); ` +
       `with its share of sysfs refresh ${formatRatio(s.sample.withRefreshMedianMs / s.floor.medianMs)} (${formatMs(s.sample.withRefreshMedianMs)})`,
   };
 }
@@ -66,18 +67,22 @@ function rss(r: BenchResults): Goal {
   const goal = 'Steady-state RSS at most 60 MB at 1000 interfaces and 100 MB at 4000';
   const parts: string[] = [];
   let ok = true;
+  const mb = (k: number): string => `${((k * 1024) / 1e6).toFixed(1)} MB`;
+  // The median of readings every 250 ms is the steady state; the largest is shown beside it, since
+  // a reading inside one of the agent's paced full collections is 8-11 MiB higher for 20-50 ms.
+  const spread = (s: { rssKb: number; rssMaxKb?: number }): string => (s.rssMaxKb === undefined ? mb(s.rssKb) : `${mb(s.rssKb)}, max ${mb(s.rssMaxKb)}`);
   for (const [n, limit] of [[1000, 60e6], [4000, 100e6]] as const) {
-    const kb = at(r, n)?.targets.otelNetif?.scrape?.rssKb;
-    if (kb === undefined) return notMeasured(goal, `needs sizes 1000 and 4000 (missing ${n})`);
+    const s = at(r, n)?.targets.otelNetif?.scrape;
+    if (s === undefined) return notMeasured(goal, `needs sizes 1000 and 4000 (missing ${n})`);
     // Also the agent of the cycle run, minutes older and busier (1 s interval, a fresh scrape each
     // second): RSS still creeps up for minutes after start, and the goal is the steady state.
     const c = at(r, n)?.cycle;
-    ok &&= Math.max(kb, c?.rssKb ?? 0) * 1024 <= limit;
-    const mb = (k: number): string => `${((k * 1024) / 1e6).toFixed(1)} MB`;
+    ok &&= Math.max(s.rssKb, c?.rssKb ?? 0) * 1024 <= limit;
     const cycleAge = c ? Math.round(((c.warmup?.windowMs ?? 0) + c.windowMs) / 1000) : 0;
-    parts.push(`${mb(kb)} at ${n}${c ? ` (${mb(c.rssKb)} after ${cycleAge} s at a 1 s interval, scraped every second)` : ''}`);
+    parts.push(`${spread(s)} at ${n}${c ? ` (${spread(c)} from ${cycleAge - Math.round(c.windowMs / 1000)} to ${cycleAge} s at a 1 s interval, scraped every second)` : ''}`);
   }
-  return { goal, status: status(ok), detail: parts.join('; ') };
+  const how = at(r, 1000)?.targets.otelNetif?.scrape?.rssMaxKb !== undefined ? 'medians of VmRSS read every 250 ms' : 'VmRSS read once, at the end';
+  return { goal, status: status(ok), detail: `${how}: ${parts.join('; ')}` };
 }
 
 function steadyCpu(r: BenchResults): Goal {

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { median } from './stats.js';
 
 /** CPU a process has used so far, two ways: the kernel's tick counters and per-thread schedstat. */
 export interface CpuReading {
@@ -39,6 +40,52 @@ export function cpuDeltaMs(a: CpuReading, b: CpuReading): number {
 export function readRssKb(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : Number.NaN;
+}
+
+/** VmRSS of a process over a window: its median (the steady state) and the largest reading. */
+export interface RssSummary {
+  /** Median of the readings, kB. */
+  rssKb: number;
+  rssMaxKb: number;
+  rssReadings: number;
+}
+
+/**
+ * Reads VmRSS of `pid` every `everyMs` until stopped. One reading at an arbitrary moment can land
+ * in one of otel-netif's paced full collections, which raise RSS by 8-11 MiB for 20-50 ms (the old
+ * generation is evacuated before its pages are unmapped), so a steady state is the median of many.
+ */
+export class RssSampler {
+  private readonly readings: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    everyMs = 250,
+  ) {
+    this.read();
+    this.timer = setInterval(() => this.read(), everyMs);
+  }
+
+  /** Stops, with a last reading, and summarises. */
+  stop(): RssSummary {
+    clearInterval(this.timer);
+    this.read();
+    return summariseRss(this.readings);
+  }
+
+  private read(): void {
+    try {
+      const kb = readRssKb(this.pid);
+      if (Number.isFinite(kb)) this.readings.push(kb);
+    } catch {
+      // The process exited: the readings so far stand.
+    }
+  }
+}
+
+export function summariseRss(readings: readonly number[]): RssSummary {
+  return { rssKb: median(readings), rssMaxKb: readings.length > 0 ? Math.max(...readings) : Number.NaN, rssReadings: readings.length };
 }
 
 export function readThreads(pid: number): number {

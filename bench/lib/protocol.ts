@@ -1,3 +1,5 @@
+import type { RssSummary } from './proc.js';
+
 /** Requests the orchestrator sends to the scrape client (one JSON object per line on stdin). */
 export type ClientRequest =
   | { op: 'wait'; id: number; url: string; timeoutMs: number }
@@ -37,20 +39,18 @@ export interface BodyInfo {
   families: string[];
 }
 
-export interface ScrapeResult {
+export interface ScrapeResult extends RssSummary {
   latenciesMs: number[];
   cpuMs: number;
-  rssKb: number;
   threads: number;
   body: BodyInfo;
 }
 
-export interface PacedResult {
+export interface PacedResult extends RssSummary {
   cpuMs: number;
   windowMs: number;
   scrapes: number;
   latenciesMs: number[];
-  rssKb: number;
 }
 
 export type ClientResponse =

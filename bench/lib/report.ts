@@ -45,8 +45,10 @@ export function renderTables(r: BenchResults): string {
     row('… plus its share of sysfs refresh', r, (s) => formatMs(s.sample?.withRefreshCpuMs)),
     row('floor (C)', r, (s) => formatMs(s.floor?.cpuMsPerRead)),
   ]);
-  const rss = markdownTable(header(r, 'RSS after warm-up'), [
-    ...targets.map((id) => row(TARGET_LABELS[id], r, (s) => cellOrError(s, id, (x) => formatBytes(x.rssKb * 1024)))),
+  const rss = markdownTable(header(r, 'RSS over the scrapes, median (max)'), [
+    ...targets.map((id) =>
+      row(TARGET_LABELS[id], r, (s) => cellOrError(s, id, (x) => (x.rssMaxKb === undefined ? formatBytes(x.rssKb * 1024) : `${formatBytes(x.rssKb * 1024)} (${formatBytes(x.rssMaxKb * 1024)})`))),
+    ),
   ]);
   const bytes = markdownTable(header(r, 'bytes of /metrics (on the wire)'), [
     ...targets.map((id) =>

@@ -16,7 +16,10 @@ export interface ScrapeStats {
   medianMs: number;
   p90Ms: number;
   cpuMsPerScrape: number;
+  /** Median VmRSS over the scrapes, read every 250 ms (older results: one reading after them). */
   rssKb: number;
+  /** The largest of those readings (absent in older results). */
+  rssMaxKb?: number;
   threads: number;
   /** Decoded /metrics size; wireBytes is what crossed the socket (gzip when offered). */
   bytes: number;
@@ -80,7 +83,9 @@ export interface CycleStats {
   cpuMsPerCycle: number;
   /** Latency of a scrape that follows a new sample, so encodes (and gzips) afresh. */
   freshScrapeMedianMs: number;
+  /** Median VmRSS over the window, read every 250 ms (older results: one reading at its end). */
   rssKb: number;
+  rssMaxKb?: number;
   /** The cycles before the window, from the second sample on: V8 still optimizing (absent in older results). */
   warmup?: { windowMs: number; cpuMsPerCycle: number };
 }
@@ -92,6 +97,11 @@ export interface SizeResult {
   setupMs: number;
   floor?: FloorStats;
   sample?: SampleStats;
+  /**
+   * Floor and sample measured alternately, each round's medians: `floor` and `sample` are the round
+   * whose ratio is the median (absent in older results, which measured each once).
+   */
+  sampleRounds?: { floorMs: number; sampleMs: number }[];
   cycle?: CycleStats;
   targets: Partial<Record<TargetId, TargetResult>>;
 }
@@ -103,7 +113,9 @@ export interface SteadyStats {
   windowMs: number;
   cpuMs: number;
   cpuPercentOfCore: number;
+  /** Median VmRSS over the window (older results: one reading at its end). */
   rssKb: number;
+  rssMaxKb?: number;
   /** The same agent from its first scrape to the window: start-up and V8's tier-up (absent in older results). */
   warmup?: { windowMs: number; cpuPercentOfCore: number };
 }
