@@ -80,8 +80,9 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   warm-ups, then up to K back-to-back scrapes within a time budget. Latency is request to last byte.
 - **CPU per scrape** is the server's CPU (sum of \`/proc/PID/task/*/schedstat\`, nanoseconds; checked
   against \`/proc/PID/stat\` ticks) over the K scrapes, ÷ K. **RSS** is the median of VmRSS read every
-  250 ms from the first scrape on, for at least 5 s (the largest reading beside it): a single reading can land in one of the
-  agent's paced full collections, which hold 8-11 MiB more for 20-50 ms (below).
+  250 ms from the first timed scrape on, for at least 5 s (the largest reading beside it): a single
+  reading can land in one of the agent's paced full collections, which hold 8-11 MiB more for
+  20-50 ms (below).
   Every measured Node process runs without the caller's \`NODE_*\` variables: \`NODE_EXTRA_CA_CERTS\`,
   set on the machine these numbers come from, makes Node parse the whole CA bundle at start and
   keep it (1.3 MiB at 1000 taps), which an agent on a node does not pay.
@@ -114,8 +115,8 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   soak below reads it for 35 minutes. How busy the agent is matters for minutes after that (1000 taps,
   medians of VmRSS every 2 s, 2026-12-05): at the default 5 s interval scraped every 15 s it held
   58.7-59.4 MB for 12 minutes, while at a 1 s interval with a gzip scrape every second it crept
-  from 59.6 MB in the first two minutes to 60.2-61.0 MB after six to nine, ~1 MB of which is glibc's heap
-  fragmenting: with a fixed 200 KB mmap threshold (\`MALLOC_MMAP_THRESHOLD_=200000\`) the same agent
+  from 59.6 MB in the first two minutes to 60.2-61.0 MB after six to nine, ~1 MB of which is
+  glibc's heap (TurboFan's compilations, which go on for minutes, use and free malloc'd memory): with a fixed 200 KB mmap threshold (\`MALLOC_MMAP_THRESHOLD_=200000\`) the same agent
   read 0.6-1.1 MB less and its \`[heap]\` 1.4 MB less after 9 minutes, for 24% more CPU; not adopted.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
