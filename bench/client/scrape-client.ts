@@ -77,7 +77,7 @@ function describe(raw: Raw): BodyInfo {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The shortest window over which a scraped server's RSS is read (every 250 ms). */
 const RSS_WINDOW_MS = 5000;

@@ -146,6 +146,7 @@ export async function measureTargets(client: ScrapeClient, launches: Launch[], b
           cpuMsPerScrape: r.cpuMs / r.latenciesMs.length,
           rssKb: r.rssKb,
           rssMaxKb: r.rssMaxKb,
+          rssReadings: r.rssReadings,
           threads: r.threads,
           ...r.body,
         };
@@ -201,7 +202,7 @@ export async function runCycle(
     const r = await client.paced({ url, pid: server.pid, offsetMs: o.warmupMs ? 0 : offsetMs, periodMs: intervalMs, windowMs: o.windowMs, gzip: o.gzip });
     const cycles = (p: { windowMs: number }): number => Math.max(1, Math.round(p.windowMs / intervalMs));
     const samples = cycles(r);
-    const cycle: CycleStats = { intervalMs, windowMs: r.windowMs, samples, cpuMsPerCycle: r.cpuMs / samples, freshScrapeMedianMs: median(r.latenciesMs), rssKb: r.rssKb, rssMaxKb: r.rssMaxKb };
+    const cycle: CycleStats = { intervalMs, windowMs: r.windowMs, samples, cpuMsPerCycle: r.cpuMs / samples, freshScrapeMedianMs: median(r.latenciesMs), rssKb: r.rssKb, rssMaxKb: r.rssMaxKb, rssReadings: r.rssReadings };
     if (w) cycle.warmup = { windowMs: w.windowMs, cpuMsPerCycle: w.cpuMs / cycles(w) };
     const spawns = o.straceMs ? await countSpawns(server.pid, o.straceMs, o.n, intervalMs) : undefined;
     return spawns ? { cycle, spawns, profileSkipMs } : { cycle, profileSkipMs };
@@ -243,7 +244,7 @@ export async function runSteady(env: BenchEnv, client: ScrapeClient, n: number, 
     const w = await client.paced({ url, pid: server.pid, offsetMs: 0, periodMs: scrapePeriodMs, windowMs: b.steadyWarmupMs, gzip });
     const r = await client.paced({ url, pid: server.pid, offsetMs: 0, periodMs: scrapePeriodMs, windowMs: b.steadyWindowMs, gzip });
     const warmup = { windowMs: w.windowMs, cpuPercentOfCore: (100 * w.cpuMs) / w.windowMs };
-    return { n, intervalMs: 5000, scrapePeriodMs, windowMs: r.windowMs, cpuMs: r.cpuMs, cpuPercentOfCore: (100 * r.cpuMs) / r.windowMs, rssKb: r.rssKb, rssMaxKb: r.rssMaxKb, warmup };
+    return { n, intervalMs: 5000, scrapePeriodMs, windowMs: r.windowMs, cpuMs: r.cpuMs, cpuPercentOfCore: (100 * r.cpuMs) / r.windowMs, rssKb: r.rssKb, rssMaxKb: r.rssMaxKb, rssReadings: r.rssReadings, warmup };
   } finally {
     await server.stop();
   }

@@ -18,8 +18,9 @@ export interface ScrapeStats {
   cpuMsPerScrape: number;
   /** Median VmRSS over the scrapes, read every 250 ms (older results: one reading after them). */
   rssKb: number;
-  /** The largest of those readings (absent in older results). */
+  /** The largest of those readings, and how many there were (absent in older results). */
   rssMaxKb?: number;
+  rssReadings?: number;
   threads: number;
   /** Decoded /metrics size; wireBytes is what crossed the socket (gzip when offered). */
   bytes: number;
@@ -86,6 +87,7 @@ export interface CycleStats {
   /** Median VmRSS over the window, read every 250 ms (older results: one reading at its end). */
   rssKb: number;
   rssMaxKb?: number;
+  rssReadings?: number;
   /** The cycles before the window, from the second sample on: V8 still optimizing (absent in older results). */
   warmup?: { windowMs: number; cpuMsPerCycle: number };
 }
@@ -116,6 +118,7 @@ export interface SteadyStats {
   /** Median VmRSS over the window (older results: one reading at its end). */
   rssKb: number;
   rssMaxKb?: number;
+  rssReadings?: number;
   /** The same agent from its first scrape to the window: start-up and V8's tier-up (absent in older results). */
   warmup?: { windowMs: number; cpuPercentOfCore: number };
 }
