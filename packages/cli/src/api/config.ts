@@ -7,6 +7,8 @@ export interface LiveConfig {
   noUi: boolean;
   /** run: --history-size: slots in the rate history ring. */
   historySize: number;
+  /** run: --history-memory: bytes the history's rows may take before it keeps fewer slots. */
+  historyMemory: number;
   /** run: --events-file: append event lines here instead of stdout. */
   eventsFile: string | undefined;
   /** run: --events-all: an event line for every sample, also idle ones. */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Pipeline, PipelineSnapshot } from '../pipeline/pipeline.js';
-import { DEFAULT_HISTORY_SIZE, HistoryRing, type HistoryPoint } from '../history/ring.js';
+import { DEFAULT_HISTORY_MEMORY, DEFAULT_HISTORY_SIZE, HistoryRing, type HistoryPoint } from '../history/ring.js';
 import { LiveInterfacesBuilder } from './interfaces.js';
 import { API_VERSION, type LiveSnapshot } from './model.js';
 import { SampleRecorder, type RecordedSnapshot } from './recorder.js';
@@ -10,6 +10,8 @@ export interface LiveFeedOptions {
   intervalMs: number;
   /** Slots in the history ring (--history-size). */
   historySize?: number;
+  /** Bytes for the busy interfaces' rows (--history-memory). */
+  historyMemory?: number;
   host?: string;
 }
 
@@ -47,7 +49,7 @@ export class LiveFeed extends EventEmitter<{ update: [LiveSnapshot] }> {
 
   constructor(opts: LiveFeedOptions) {
     super();
-    this.history = new HistoryRing(opts.historySize ?? DEFAULT_HISTORY_SIZE);
+    this.history = new HistoryRing(opts.historySize ?? DEFAULT_HISTORY_SIZE, opts.historyMemory ?? DEFAULT_HISTORY_MEMORY);
     this.recorder = new SampleRecorder(this.history);
     this.builder = new LiveInterfacesBuilder(this.recorder);
     this.host = opts.host ?? hostname();

@@ -1,7 +1,7 @@
 import type { ExporterEntry } from '../commands/exporters.js';
 import type { Config } from '../config/types.js';
 import type { Exporter } from '../export/exporter.js';
-import { DEFAULT_HISTORY_SIZE } from '../history/ring.js';
+import { DEFAULT_HISTORY_MEMORY, DEFAULT_HISTORY_SIZE } from '../history/ring.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -12,6 +12,7 @@ import { mountLiveRoutes, type LiveRoutes, type LiveRoutesOptions } from './rout
 export interface LiveViewsOptions extends LiveRoutesOptions {
   intervalMs: number;
   historySize: number;
+  historyMemory: number;
 }
 
 /**
@@ -20,7 +21,7 @@ export interface LiveViewsOptions extends LiveRoutesOptions {
  * server's close does not wait on them.
  */
 export function withLiveViews<E extends Exporter & { server: HttpServer }>(exporter: E, pipeline: Pipeline, opts: LiveViewsOptions, logger: Logger): E & { feed: LiveFeed; routes: LiveRoutes } {
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, historySize: opts.historySize }).attach(pipeline);
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, historySize: opts.historySize, historyMemory: opts.historyMemory }).attach(pipeline);
   const routes = mountLiveRoutes(exporter.server, feed, logger, opts);
   return {
     ...exporter,
@@ -50,7 +51,8 @@ export function liveViewsEntry(base: ExporterEntry): ExporterEntry {
       const server = (exporter as Partial<{ server: HttpServer }>).server;
       if (config.noUi === true || server === undefined) return exporter;
       const historySize = config.historySize ?? DEFAULT_HISTORY_SIZE;
-      return withLiveViews({ ...exporter, server }, ctx.pipeline, { intervalMs: config.intervalMs, historySize }, ctx.logger);
+      const historyMemory = config.historyMemory ?? DEFAULT_HISTORY_MEMORY;
+      return withLiveViews({ ...exporter, server }, ctx.pipeline, { intervalMs: config.intervalMs, historySize, historyMemory }, ctx.logger);
     },
     describe: (exporter, ctx) => base.describe(exporter, ctx),
   };

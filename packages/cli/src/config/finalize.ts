@@ -18,6 +18,7 @@ const EXPORTER_OPTIONS: { field: keyof Config; exporter: Config['exporters'][num
   { field: 'eventsFile', exporter: 'events' },
   { field: 'eventsAll', exporter: 'events' },
   { field: 'historySize', exporter: 'prometheus' },
+  { field: 'historyMemory', exporter: 'prometheus' },
 ];
 
 const PREFIX = 'OTEL_NETIF_';

@@ -3,14 +3,16 @@ import { WebConfigError, loadWebConfig } from '../http/web-config.js';
 import { parseCertificateFile, parsePrivateKeyFile } from './pem-file.js';
 import { list, flag, scalar } from './spec.js';
 import type { AnyOptionSpec } from './spec.js';
-import { DEFAULT_HISTORY_SIZE, MAX_HISTORY_SIZE } from '../history/ring.js';
+import { DEFAULT_HISTORY_MEMORY, DEFAULT_HISTORY_SIZE, MAX_HISTORY_SIZE } from '../history/ring.js';
 import { normalizeRemote } from '../top/remote.js';
 import type { ExporterName, ListenAddress, OtlpEndpointSetting } from './types.js';
 import {
   ValueProblem,
   checkResourceAttributes,
   combineExporters,
+  formatByteSize,
   parseBandwidth,
+  parseByteSize,
   parseDuration,
   parseExporterName,
   parseHeaderFlag,
@@ -443,6 +445,19 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     check: (n: number) => {
       if (n < 1 || n > MAX_HISTORY_SIZE) throw new ValueProblem(`must be from 1 to ${MAX_HISTORY_SIZE}`);
     },
+  }),
+  scalar({
+    key: 'history-memory',
+    field: 'historyMemory',
+    valueName: '<size>',
+    env: [{ name: 'OTEL_NETIF_HISTORY_MEMORY' }],
+    yaml: true,
+    commands: [...RUN],
+    default: DEFAULT_HISTORY_MEMORY,
+    defaultText: `${formatByteSize(DEFAULT_HISTORY_MEMORY)} (every slot for up to 45 busy interfaces)`,
+    description: 'Memory for the rate history of all interfaces with traffic; past it the history keeps fewer samples (at least 2), the newest',
+    example: '4MiB',
+    parse: parseByteSize,
   }),
   scalar({
     key: 'events-file',

@@ -81,6 +81,27 @@ export function parseBandwidth(raw: string): number {
   return bytes;
 }
 
+const SIZE_HINT = 'use e.g. 1MiB, 512KiB or 4MB';
+
+/** A size in bytes: a whole number of bytes, or a number with B, kB/KiB, MB/MiB or GB/GiB (decimal or binary prefixes as written). */
+export function parseByteSize(raw: string): number {
+  const s = raw.trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgG]i?)?B)?$/.exec(s);
+  if (!m) throw new ValueProblem(`not a size (${SIZE_HINT})`);
+  const [, num = '', prefix = ''] = m;
+  if (prefix === '' && !/B$/.test(s) && !/^\d+$/.test(s)) throw new ValueProblem(`a fraction of a byte needs a unit (${SIZE_HINT})`);
+  const bytes = Math.floor(Number(num) * (PREFIX[prefix.toLowerCase()] ?? NaN));
+  if (!Number.isSafeInteger(bytes)) throw new ValueProblem(`not a size (${SIZE_HINT})`);
+  return bytes;
+}
+
+/** bytes as parseByteSize reads it back: whole MiB or KiB where it is one. */
+export function formatByteSize(bytes: number): string {
+  if (bytes > 0 && bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20}MiB`;
+  if (bytes > 0 && bytes % 2 ** 10 === 0) return `${bytes / 2 ** 10}KiB`;
+  return `${bytes}B`;
+}
+
 const LISTEN_HINT = 'use host:port, e.g. 127.0.0.1:9464, 0.0.0.0:9464 or [::]:9464';
 
 export function parsePort(raw: string): number {

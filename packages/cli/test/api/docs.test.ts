@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LiveFeed } from '../../src/api/live.js';
 import { createEventEncoder } from '../../src/export/events.js';
-import { BYTES_PER_INTERFACE_SLOT, DEFAULT_HISTORY_SIZE } from '../../src/history/ring.js';
+import { BYTES_PER_INTERFACE_SLOT, DEFAULT_HISTORY_MEMORY, DEFAULT_HISTORY_SIZE, HistoryRing, MIN_HISTORY_SLOTS, type HistoryPoint } from '../../src/history/ring.js';
+import { formatByteSize } from '../../src/config/values.js';
 import { fakeSnapshot } from './fixtures.js';
 
 const DOC = readFileSync(new URL('../../../../docs/live-views.md', import.meta.url), 'utf8');
@@ -42,5 +43,14 @@ describe('docs/live-views.md', () => {
     assert.ok(DOC.includes(`default **${DEFAULT_HISTORY_SIZE}**`));
     assert.ok(DOC.includes(`**${BYTES_PER_INTERFACE_SLOT} bytes per interface per slot**`));
     assert.ok(DOC.includes(`${DEFAULT_HISTORY_SIZE} × ${BYTES_PER_INTERFACE_SLOT} = **${(DEFAULT_HISTORY_SIZE * BYTES_PER_INTERFACE_SLOT) / 1024} KiB per interface**`));
+    assert.ok(DOC.includes(`\`--history-memory\` (default **${formatByteSize(DEFAULT_HISTORY_MEMORY)}**)`));
+    // The slots the doc quotes for 45 to 4000 busy interfaces, as the ring keeps them.
+    for (const [busy, quoted] of [[45, 720], [100, 270], [1000, 27], [4000, 7], [20_000, MIN_HISTORY_SLOTS]] as const) {
+      const ring = new HistoryRing(DEFAULT_HISTORY_SIZE);
+      const points = new Map<string, HistoryPoint>();
+      for (let i = 0; i < busy; i++) points.set(`veth${i}`, { rxBytes: 1, txBytes: 1, rxPackets: 1, txPackets: 1 });
+      ring.push(0, points);
+      assert.ok(Math.abs(ring.capacity - quoted) <= quoted / 20, `${busy} busy: ${ring.capacity} slots, the doc says ${quoted}`);
+    }
   });
 });

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runAgent } from '../../src/commands/run.js';
 import { describePrometheus, EXPORTERS } from '../../src/commands/exporters.js';
 import type { ExporterEntry, ExporterRegistry } from '../../src/commands/exporters.js';
@@ -6,6 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { FlagValues } from '../../src/config/resolve.js';
 import { StartupError } from '../../src/errors.js';
 import type { Exporter } from '../../src/export/exporter.js';
+import { freePort } from '../../../../test-support/ports.js';
 import { BASIC_ROOT, captureLogger, fakeSignals, waitFor } from './helpers.js';
 
 function config(flags: FlagValues, env: Record<string, string> = {}) {
@@ -122,5 +126,40 @@ describe('run command', () => {
     assert.equal(describePrometheus('0.0.0.0', 9100, 9100), 'serving /metrics on http://0.0.0.0:9100/metrics (all interfaces: reachable from other hosts)');
     assert.equal(describePrometheus('::', 9464, 9464), 'serving /metrics on http://[::]:9464/metrics (all interfaces: reachable from other hosts)');
     assert.equal(describePrometheus('10.1.2.3', 9464, 9464), 'serving /metrics on http://10.1.2.3:9464/metrics');
+  });
+
+  it('keeps the history within --history-memory: fewer slots once the busy interfaces fill it', async () => {
+    const port = await freePort();
+    const root = mkdtempSync(join(tmpdir(), 'otel-netif-history-'));
+    cpSync(BASIC_ROOT, root, { recursive: true });
+    const dev = join(root, 'proc/net/dev');
+    const text = readFileSync(dev, 'utf8');
+    const config = loadConfig({ command: 'run', flags: { 'root-path': root, exporter: ['prometheus'], listen: `127.0.0.1:${port}`, interval: '100ms', 'history-size': '100', 'history-memory': '1KiB' }, env: {} });
+    let moved = 0;
+    // eth0 receives 1000 bytes every 20 ms: an interface with traffic, which takes a row.
+    const traffic = setInterval(() => writeFileSync(dev, text.replace('987654321', String(987654321 + ++moved * 1000))), 20);
+    const { logger, lines } = captureLogger();
+    const signals = fakeSignals();
+    const done = runAgent(config, { logger, env: {}, signals });
+    try {
+      await waitFor(() => lines.some((l) => l.includes('serving /metrics on')));
+      const url = `http://127.0.0.1:${port}`;
+      type History = { capacity: number; t: number[]; interfaces: Record<string, { rxBytes: (number | null)[] }> };
+      const history = async (): Promise<History> => (await (await fetch(`${url}/api/v1/history`)).json()) as History;
+      let h = await history();
+      const until = Date.now() + 5000;
+      while (!(h.interfaces['eth0']?.rxBytes ?? []).some((v) => v !== null && v > 0) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+        h = await history();
+      }
+      // One busy row of 100 slots × 32 bytes is 3200 bytes; in 1 KiB, with room for a second: 16 slots.
+      assert.equal(h.capacity, 16);
+      assert.ok(h.t.length <= 16 && h.interfaces['eth0']!.rxBytes.length === h.t.length);
+    } finally {
+      clearInterval(traffic);
+      signals.emit('SIGTERM');
+      assert.equal(await done, 0);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -23,6 +23,7 @@ const INVALID: Record<string, string[]> = {
     'config.yaml: top: "-1": not a whole number (use 0 to keep every interface, or e.g. 10)',
     'config.yaml: max-bandwidth: "100Mb": "b" is ambiguous (write 100Mbit for bits or 100MB for bytes)',
     'config.yaml: log-level: "loud": not a log level (use debug, info, warn, error, none)',
+    'config.yaml: history-memory: "1Mbit": not a size (use e.g. 1MiB, 512KiB or 4MB)',
   ],
   'invalid-unknown-keys.yaml': [
     'config.yaml: unknown key "intervall" (did you mean "interval"?)',
@@ -70,6 +71,8 @@ const VALID: Record<string, Partial<Config>> = {
     logLevel: 'warn',
     serviceName: 'edge-netif',
     resourceAttributes: 'deployment.environment=prod,host.role=edge',
+    historySize: 360,
+    historyMemory: 4 * 1024 * 1024,
     configFile: 'config.yaml',
   },
   'valid-header-list.yaml': {

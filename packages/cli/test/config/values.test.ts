@@ -2,8 +2,10 @@ import { strict as assert } from 'node:assert';
 import {
   ValueProblem,
   combineExporters,
+  formatByteSize,
   formatDuration,
   parseBandwidth,
+  parseByteSize,
   parseDuration,
   parseExporterName,
   parseHeaderFlag,
@@ -92,6 +94,30 @@ describe('config values', () => {
     it('refuses nonsense', () => {
       assert.equal(problem(() => parseBandwidth('fast')), 'not a bandwidth (use e.g. 1Gbit, 100Mbit or 125MB, all per second; 0 for none)');
       assert.equal(problem(() => parseBandwidth('1Xbit')), 'not a bandwidth (use e.g. 1Gbit, 100Mbit or 125MB, all per second; 0 for none)');
+    });
+  });
+
+  describe('sizes', () => {
+    for (const [raw, bytes] of [
+      ['1048576', 1_048_576],
+      ['1MiB', 1_048_576],
+      ['1 MiB', 1_048_576],
+      ['512KiB', 524_288],
+      ['4MB', 4_000_000],
+      ['1.5MiB', 1_572_864],
+      ['0', 0],
+      ['64B', 64],
+      ['2GiB', 2 * 2 ** 30],
+    ] as const) {
+      it(`reads ${raw} as ${bytes} bytes`, () => assert.equal(parseByteSize(raw), bytes));
+    }
+    it('refuses bits, fractions of a byte and nonsense', () => {
+      for (const raw of ['1Mb', '1Mbit', 'lots', '-1MiB', '1XB', '']) assert.equal(problem(() => parseByteSize(raw)), 'not a size (use e.g. 1MiB, 512KiB or 4MB)', raw);
+      assert.equal(problem(() => parseByteSize('1.5')), 'a fraction of a byte needs a unit (use e.g. 1MiB, 512KiB or 4MB)');
+    });
+    it('writes a size back the way it reads', () => {
+      for (const bytes of [1_048_576, 524_288, 4_000_000, 1000, 0]) assert.equal(parseByteSize(formatByteSize(bytes)), bytes);
+      assert.equal(formatByteSize(1_048_576), '1MiB');
     });
   });
 

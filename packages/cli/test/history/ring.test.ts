@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BYTES_PER_INTERFACE_SLOT, HISTORY_FIELDS, HistoryRing, HistorySeries, type HistoryField, type HistoryPoint, type HistoryWindow } from '../../src/history/ring.js';
+import { BYTES_PER_INTERFACE_SLOT, DEFAULT_HISTORY_MEMORY, HISTORY_FIELDS, HistoryRing, MIN_HISTORY_SLOTS, HistorySeries, type HistoryField, type HistoryPoint, type HistoryWindow } from '../../src/history/ring.js';
 
 const p = (rx: number | undefined, tx = 0): HistoryPoint => ({ rxBytes: rx, txBytes: tx, rxPackets: 1, txPackets: 2 });
 const roundOf = (entries: [string, HistoryPoint][]): Map<string, HistoryPoint> => new Map(entries);
@@ -100,12 +100,14 @@ describe('HistoryRing buffers only interfaces with traffic', () => {
       if (this.rows.length > this.capacity) this.rows.shift();
       this.pushes++;
     }
-    window(): HistoryWindow {
+    /** The last `n` rounds (all it keeps by default). */
+    window(n = this.rows.length): HistoryWindow {
       const interfaces = new Map<string, Record<HistoryField, (number | null)[]>>();
-      const first = this.pushes - this.rows.length;
+      const rows = this.rows.slice(this.rows.length - n);
+      const first = this.pushes - rows.length;
       for (const [name, born] of this.born) {
         const cols = { rxBytes: [], txBytes: [], rxPackets: [], txPackets: [] } as Record<HistoryField, (number | null)[]>;
-        this.rows.forEach((row, k) => {
+        rows.forEach((row, k) => {
           for (const f of HISTORY_FIELDS) {
             const v = first + k >= born ? row.points.get(name)?.[f] : undefined;
             cols[f].push(v === undefined || !Number.isFinite(v) ? null : v);
@@ -113,7 +115,7 @@ describe('HistoryRing buffers only interfaces with traffic', () => {
         });
         interfaces.set(name, cols);
       }
-      return { t: this.rows.map((r) => r.t), interfaces };
+      return { t: rows.map((r) => r.t), interfaces };
     }
   }
 
@@ -142,6 +144,60 @@ describe('HistoryRing buffers only interfaces with traffic', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('answers as that ring would for its newest slots within a memory budget, which it keeps', () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const busyArb = fc.dictionary(fc.constantFrom(...names), fc.oneof(point, point, idle));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 1200 }), fc.array(busyArb, { maxLength: 30 }), (size, memory, rounds) => {
+        const ring = new HistoryRing(size, memory);
+        const eager = new EagerRing(size);
+        const fewest = Math.min(MIN_HISTORY_SLOTS, size);
+        rounds.forEach((r, i) => {
+          const points = new Map(Object.entries(r) as [string, HistoryPoint][]);
+          ring.push(i * 1000, points);
+          eager.push(i * 1000, points);
+          assert.ok(ring.capacity <= size && ring.capacity >= fewest, `capacity ${ring.capacity}`);
+          assert.ok(ring.size <= ring.capacity);
+          // The newest rounds are never dropped for the budget's sake beyond the fewest slots.
+          assert.ok(ring.size >= Math.min(i + 1, fewest), `size ${ring.size}`);
+          if (ring.capacity > fewest) assert.ok(ring.bytes - ring.capacity * 8 <= Math.max(memory, 0), `${ring.bytes} bytes for ${memory}`);
+          assert.deepStrictEqual(ring.window(), eager.window(ring.size));
+          for (const name of points.keys()) {
+            const want = eager.window(ring.size).interfaces.get(name)!.txBytes.map((v) => (v === null ? NaN : v));
+            assert.deepStrictEqual(ring.last(name, 'txBytes', size), want);
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps every slot for a few busy interfaces, fewer for 1000, and goes back up when they go', () => {
+    const ring = new HistoryRing(720);
+    const round = (n: number, t: number): Map<string, HistoryPoint> => {
+      const points = new Map<string, HistoryPoint>();
+      for (let i = 0; i < n; i++) points.set(`veth${i}`, { rxBytes: t * 1000 + i, txBytes: 1, rxPackets: 1, txPackets: 1 });
+      return points;
+    };
+    for (let t = 0; t < 100; t++) ring.push(t, round(45, t));
+    assert.equal(ring.capacity, 720, '45 busy interfaces fit 1 MiB at 720 slots');
+    assert.equal(ring.size, 100);
+    for (let t = 100; t < 200; t++) ring.push(t, round(1000, t));
+    // 1000 rows in 1 MiB, with room for up to a quarter more: 26 or 27 slots of 32 bytes.
+    const busy = ring.capacity;
+    assert.ok(busy >= Math.floor(DEFAULT_HISTORY_MEMORY / (1250 * BYTES_PER_INTERFACE_SLOT)) && 1000 * busy * BYTES_PER_INTERFACE_SLOT <= DEFAULT_HISTORY_MEMORY, String(busy));
+    assert.ok(ring.bytes <= DEFAULT_HISTORY_MEMORY + busy * 8, String(ring.bytes));
+    assert.deepEqual(ring.last('veth3', 'rxBytes', 3), [197003, 198003, 199003]);
+    assert.deepEqual(ring.last('veth999', 'rxBytes', 100).length, ring.capacity);
+    for (let t = 200; t < 210; t++) ring.push(t, round(10, t));
+    assert.equal(ring.capacity, 720, 'back to every slot: the 10 left fit');
+    // What it kept of the busy time stays; the slots it dropped do not come back.
+    assert.equal(ring.size, busy + 10);
+    assert.deepEqual(ring.last('veth3', 'rxBytes', 720).slice(0, 2), [(200 - busy) * 1000 + 3, (201 - busy) * 1000 + 3]);
+    assert.equal(ring.window().interfaces.has('veth999'), false);
+    assert.ok(ring.bytes <= 720 * 8 + 10 * 2 * 720 * BYTES_PER_INTERFACE_SLOT, String(ring.bytes));
   });
 
   it('allocates nothing for 1000 idle interfaces', () => {
