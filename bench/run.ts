@@ -9,10 +9,12 @@ import { runCleanup } from './lib/cleanup.js';
 import { ScrapeClient } from './lib/client.js';
 import { renderDocs } from './lib/docs.js';
 import { fixtureEnv, netnsEnv, type BenchEnv } from './lib/env.js';
-import { formatMs, formatRatio } from './lib/format.js';
+import { formatBytes, formatMs, formatRatio } from './lib/format.js';
 import { evaluateGoals, goalMark } from './lib/goals.js';
 import { describeMachine } from './lib/machine.js';
+import { runBusy } from './lib/busy.js';
 import { buildFloor, budgetFor, measureTargets, runCycle, runSampleRounds, runSteady, summariseProfileDir, summariseProfileFile, TMP } from './lib/measure.js';
+import { BusyNamespace } from './lib/netns.js';
 import { renderRatioTable, renderTables, ratioSentences } from './lib/report.js';
 import { TARGET_IDS, type BenchResults, type ProfileEntry, type SampleStats, type SizeResult } from './lib/results.js';
 import { readSoak } from './lib/soak-result.js';
@@ -20,6 +22,8 @@ import { renderSvg } from './lib/svg.js';
 import { AGENT, launches, REPO } from './lib/targets.js';
 
 const STEADY_N = 100;
+/** The sizes the RSS goal names are measured again with traffic on every interface. */
+const BUSY_MIN_N = 1000;
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 function formatProfile(entries: ProfileEntry[]): string {
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
   const client = new ScrapeClient((cmd, a) => env.wrap(cmd, a));
   const floor = buildFloor();
   const profiles: Record<string, ProfileEntry[]> = {};
+  let busyNs: BusyNamespace | undefined;
   const profileSize = (n: number): boolean => args.profile && (n >= 1000 || n === args.sizes.at(-1));
   const results: BenchResults = {
     version: 1,
@@ -86,6 +91,13 @@ async function main(): Promise<void> {
       if (cyc.spawns) results.spawns = cyc.spawns;
       if (cyc.error) log(`  cycle FAILED: ${cyc.error}`);
       log(`  cycle: ${formatMs(size.cycle?.cpuMsPerCycle)} CPU per sample+scrape, fresh scrape ${formatMs(size.cycle?.freshScrapeMedianMs)}`);
+      if (env.mode === 'netns' && n >= BUSY_MIN_N) {
+        busyNs ??= new BusyNamespace();
+        log(`  busy: ${n} veth interfaces with traffic, the cycle run again…`);
+        size.busy = await runBusy(busyNs, n, budget, args.gzip);
+        const b = size.busy;
+        log(`  busy: ${b.error ? `FAILED: ${b.error}` : `RSS ${formatBytes((b.cycle?.rssKb ?? 0) * 1024)} (max ${formatBytes((b.cycle?.rssMaxKb ?? 0) * 1024)}), ${formatMs(b.cycle?.cpuMsPerCycle)} CPU per cycle`}; ${b.interfacesMoved} of ${b.n} interfaces moved`);
+      }
       if (profileSize(n)) {
         // A separate run: profiling costs CPU, so the measured cycle above must not be profiled.
         const profileDir = join(TMP, `agent-${n}`);
@@ -104,6 +116,7 @@ async function main(): Promise<void> {
   } finally {
     client.close();
     env.destroy();
+    busyNs?.destroy();
   }
 
   results.runtimeMs = performance.now() - started;

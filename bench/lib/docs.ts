@@ -112,7 +112,13 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   growth, held it at 57.7-59.8 MiB for 25 minutes (without the compaction:
   58.8 → 62.1 MiB). That is about one collection a minute on a steady host, and at most one every
   5 s with interfaces churning, when the old generation grows 8-12 MB a minute and RSS swings with it. The RSS goal also reads the agent of the cycle run, 2 minutes old, and the
-  soak below reads it for 35 minutes. How busy the agent is matters for minutes after that (1000 taps,
+  soak below reads it for 35 minutes. At 1000 and 4000 it also reads that run again on as many
+  veths (pairs in a namespace of their own) that all carry traffic: a sender there puts a small
+  datagram out of each end of every pair each second (\`bench/client/multicast-traffic.ts\`), so
+  every line of /metrics changes every sample, every compressed chunk is new and every interface
+  has rates for the page's history, none of which idle taps show. The goal counts it only when
+  every interface moved; the history it keeps is bounded by \`--history-memory\` (1 MiB), where
+  a full hour for each busy interface was 22 MiB at 1000 (docs/live-views.md). How busy the agent is matters for minutes after that (1000 taps,
   medians of VmRSS every 2 s, 2026-12-05): at the default 5 s interval scraped every 15 s it held
   58.7-59.4 MB for 12 minutes, while at a 1 s interval with a gzip scrape every second it crept
   from 59.6 MB in the first two minutes to 60.2-61.0 MB after six to nine, ~1 MB of which is

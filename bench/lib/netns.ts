@@ -14,7 +14,8 @@ export function removeStaleNamespaces(): string[] {
   const removed: string[] = [];
   for (const line of out.split('\n')) {
     const name = line.split(' ')[0] ?? '';
-    const pid = Number(name.slice(PREFIX.length));
+    // otel-netif-bench-<pid>, otel-netif-bench-busy-<pid>
+    const pid = Number(/(\d+)$/.exec(name)?.[1]);
     if (!name.startsWith(PREFIX) || !Number.isInteger(pid)) continue;
     try {
       process.kill(pid, 0);
@@ -58,6 +59,66 @@ export class BenchNamespace {
   }
 
   /** argv that runs a command inside the namespace (its /proc/net and a remounted /sys). */
+  wrap(cmd: string, args: readonly string[]): [string, string[]] {
+    return ['ip', ['netns', 'exec', this.name, cmd, ...args]];
+  }
+
+  exec(cmd: string, args: readonly string[]): string {
+    const [c, a] = this.wrap(cmd, args);
+    return execFileSync(c, a, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  }
+
+  destroy(): void {
+    this.dropCleanup();
+    spawnSync('ip', ['netns', 'del', this.name]);
+  }
+}
+
+/**
+ * A network namespace holding loopback plus veth pairs (bva<i> and bvb<i>, both ends in it), which
+ * carry traffic: what a node full of busy pods shows the agent, where every counter moves between
+ * two samples. IPv6 stays on, without duplicate address detection, so each end has its link-local
+ * address at once and a datagram to ff02::1%<end> leaves by that end and arrives at its peer.
+ */
+export class BusyNamespace {
+  readonly name = `${PREFIX}busy-${process.pid}`;
+  private pairs = 0;
+  private readonly dropCleanup: () => void;
+
+  constructor() {
+    ip(['netns', 'add', this.name]);
+    this.dropCleanup = onCleanup(() => this.destroy());
+    ip(['-n', this.name, 'link', 'set', 'lo', 'up']);
+    this.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.default.router_solicitations=0']);
+  }
+
+  /** Interfaces besides loopback: two per pair. */
+  get size(): number {
+    return 2 * this.pairs;
+  }
+
+  /** Adds veth pairs until there are `size` interfaces besides loopback (an even number). */
+  growTo(size: number): number {
+    const started = performance.now();
+    const lines: string[] = [];
+    const pairs = Math.ceil(size / 2);
+    for (let i = this.pairs; i < pairs; i++) lines.push(`link add bva${i} type veth peer name bvb${i}`);
+    for (let i = this.pairs; i < pairs; i++) lines.push(`link set bva${i} up`, `link set bvb${i} up`);
+    if (lines.length > 0) ip(['-n', this.name, '-batch', '-'], `${lines.join('\n')}\n`);
+    this.pairs = Math.max(this.pairs, pairs);
+    return performance.now() - started;
+  }
+
+  /** Every interface's bytes received plus sent, from the namespace's /proc/net/dev. */
+  bytesByInterface(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const line of this.exec('cat', ['/proc/net/dev']).split('\n').slice(2)) {
+      const m = /^\s*([^:\s]+):\s*(\d+)(?:\s+\d+){7}\s+(\d+)/.exec(line);
+      if (m) out.set(m[1] as string, Number(m[2]) + Number(m[3]));
+    }
+    return out;
+  }
+
   wrap(cmd: string, args: readonly string[]): [string, string[]] {
     return ['ip', ['netns', 'exec', this.name, cmd, ...args]];
   }

@@ -92,6 +92,17 @@ export interface CycleStats {
   warmup?: { windowMs: number; cpuMsPerCycle: number };
 }
 
+/** The cycle run on N veth interfaces that all carry traffic (see bench/lib/busy.ts). */
+export interface BusyStats {
+  /** Veth interfaces (pairs × 2) besides loopback. */
+  n: number;
+  setupMs: number;
+  /** Interfaces whose bytes moved over the run: all N when the traffic flowed. */
+  interfacesMoved: number;
+  cycle?: CycleStats;
+  error?: string;
+}
+
 export interface SizeResult {
   n: number;
   /** Lines in /proc/net/dev: N taps plus loopback. */
@@ -105,6 +116,8 @@ export interface SizeResult {
    */
   sampleRounds?: { floorMs: number; sampleMs: number }[];
   cycle?: CycleStats;
+  /** The cycle run again with traffic on every interface (namespaces only, 1000 and more; absent in older results). */
+  busy?: BusyStats;
   targets: Partial<Record<TargetId, TargetResult>>;
 }
 
