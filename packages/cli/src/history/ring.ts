@@ -46,11 +46,12 @@ const HEADROOM = 1.25;
 /**
  * A number of sampling rounds of per-interface rates, within a memory budget. The rows of the busy
  * interfaces share one Float64Array, which grows (doubling) up to the budget. When one more row
- * would not fit, every row keeps fewer slots, the newest, moved in place: `capacity` goes down from
- * `maxCapacity` so that the busy interfaces, and a quarter more, fit (never below MIN_HISTORY_SLOTS; past
- * that the memory grows after all, 64 bytes per interface). When interfaces go and twice the slots
- * would fit, it goes back up towards `maxCapacity` (the slots it dropped stay dropped). An interface
- * missing from a round is dropped at once, and its row is free for the next: churn cannot accumulate.
+ * would not fit, every row keeps fewer slots, the newest, moved in place: `capacity` goes down
+ * from `maxCapacity` so that the busy interfaces, and a quarter more, fit (never below
+ * MIN_HISTORY_SLOTS; past that the memory grows after all, 64 bytes per interface). When
+ * interfaces go and twice the slots would fit, it goes back up towards `maxCapacity` (the slots it
+ * dropped stay dropped). An interface missing from a round is dropped at once, and its row is free
+ * for the next: churn cannot accumulate.
  */
 export class HistoryRing {
   /** The most slots it keeps (--history-size); `capacity` is how many it keeps now. */
@@ -176,11 +177,8 @@ export class HistoryRing {
   private takeRow(s: HistorySeries): void {
     let row = this.freeRows.pop();
     if (row === undefined) {
-      const width = this.slots * HISTORY_FIELDS.length;
       const busy = this.rowsTaken + 1;
-      if (busy * width > this.budget && this.slots > Math.min(MIN_HISTORY_SLOTS, this.maxCapacity)) {
-        this.relayout(Math.max(Math.min(MIN_HISTORY_SLOTS, this.maxCapacity), Math.min(this.slots, Math.floor(this.budget / (Math.ceil(busy * HEADROOM) * HISTORY_FIELDS.length)))));
-      }
+      if (busy * this.slots * HISTORY_FIELDS.length > this.budget && this.slots > this.fewestSlots) this.relayout(Math.min(this.slots, this.slotsFitting(busy)));
       row = this.rowsTaken++;
       const need = this.rowsTaken * this.slots * HISTORY_FIELDS.length;
       const length = this.memory.length;
@@ -211,9 +209,17 @@ export class HistoryRing {
   /** Back up towards maxCapacity when twice the slots (and headroom) fit the budget again: interfaces went. */
   private mayGrow(): void {
     if (this.slots >= this.maxCapacity) return;
-    const busy = this.rowsTaken - this.freeRows.length;
-    const fits = Math.floor(this.budget / (Math.max(1, Math.ceil(busy * HEADROOM)) * HISTORY_FIELDS.length));
+    const fits = this.slotsFitting(this.rowsTaken - this.freeRows.length);
     if (fits >= 2 * this.slots) this.relayout(Math.min(this.maxCapacity, fits));
+  }
+
+  private get fewestSlots(): number {
+    return Math.min(MIN_HISTORY_SLOTS, this.maxCapacity);
+  }
+
+  /** The most slots per row with which `rows` rows, and a quarter more, fit the budget (never fewer than fewestSlots). */
+  private slotsFitting(rows: number): number {
+    return Math.max(this.fewestSlots, Math.floor(this.budget / (Math.max(1, Math.ceil(rows * HEADROOM)) * HISTORY_FIELDS.length)));
   }
 
   /**
