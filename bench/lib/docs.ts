@@ -118,12 +118,20 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   every line of /metrics changes every sample, every compressed chunk is new and every interface
   has rates for the page's history, none of which idle taps show. The goal counts it only when
   every interface moved; the history it keeps is bounded by \`--history-memory\` (1 MiB), where
-  a full hour for each busy interface was 22 MiB at 1000 (docs/live-views.md). How busy the agent is matters for minutes after that (1000 taps,
-  medians of VmRSS every 2 s, 2026-12-05): at the default 5 s interval scraped every 15 s it held
-  58.7-59.4 MB for 12 minutes, while at a 1 s interval with a gzip scrape every second it crept
-  from 59.6 MB in the first two minutes to 60.2-61.0 MB after six to nine, ~1 MB of which is
-  glibc's heap (TurboFan's compilations, which go on for minutes, use and free malloc'd memory): with a fixed 200 KB mmap threshold (\`MALLOC_MMAP_THRESHOLD_=200000\`) the same agent
-  read 0.6-1.1 MB less and its \`[heap]\` 1.4 MB less after 9 minutes, for 24% more CPU; not adopted.
+  a full hour for each busy interface was 22 MiB at 1000 (docs/live-views.md). How long and how
+  busy the agent runs matters (1000 interfaces, medians of VmRSS every 2 s over 2 minutes): at the
+  default 5 s interval scraped every 15 s, idle taps held 58.7-59.7 MB for 12 minutes and
+  59.6-60.3 MB from minute 22 to 28 (2026-12-05); at a 1 s interval with a gzip scrape every
+  second it crept from 59.6 MB in the first two minutes to 60.2-61.0 MB after six to nine, ~1 MB
+  of which is glibc's heap (TurboFan's compilations, which go on for minutes, use and free
+  malloc'd memory): with a fixed 200 KB mmap threshold (\`MALLOC_MMAP_THRESHOLD_=200000\`) the
+  same agent read 0.6-1.1 MB less and its \`[heap]\` 1.4 MB less after 9 minutes, for 24% more
+  CPU; not adopted. With traffic on 1000 veths (default interval, one history slot) 60.4-62.0 MB
+  from minute 4 to 12, and in one run of seven 65.7-67.1 MB with 11 MB of \`[heap]\`, a
+  build that read 61.0-61.5 MB in another (2026-12-06): glibc keeps what a burst of malloc'd
+  memory once took, and nothing in Node 20 can ask it to give that back (\`malloc_trim\`). With
+  large blocks always mmap'd (\`MALLOC_MMAP_THRESHOLD_=65536\`) that run's twin read 58.5-60.7 MB
+  and 4.1-4.7 MB of \`[heap]\`, for mmaps and page faults on every compressed chunk.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
   gzips) a new snapshot right after sampling when it expects a scrape before the next sample (it
