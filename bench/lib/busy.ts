@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ScrapeClient } from './client.js';
-import type { BenchEnv } from './env.js';
+import { namespaceEnv } from './env.js';
 import { runCycle, type Budget } from './measure.js';
 import type { BusyStats } from './results.js';
 import { Server } from './spawn.js';
@@ -8,18 +8,6 @@ import { REPO } from './targets.js';
 import type { BusyNamespace } from './netns.js';
 
 const SENDER = join(REPO, 'bench/client/multicast-traffic.ts');
-
-/** The busy namespace as the cycle run needs it. */
-function busyEnv(ns: BusyNamespace): BenchEnv {
-  return {
-    mode: 'netns',
-    rootPath: '/',
-    grow: async (n) => ns.growTo(n),
-    wrap: (cmd, args) => ns.wrap(cmd, args),
-    port: async (fixed) => fixed,
-    destroy: () => ns.destroy(),
-  };
-}
 
 /**
  * The cycle run (1 s interval, a fresh scrape each second, RSS over minutes 2-3) on N veth
@@ -33,7 +21,7 @@ export async function runBusy(ns: BusyNamespace, n: number, b: Budget, gzip: boo
   const client = new ScrapeClient((cmd, args) => ns.wrap(cmd, args));
   try {
     const before = ns.bytesByInterface();
-    const run = await runCycle(busyEnv(ns), client, { n: ns.size, windowMs: b.cycleWindowMs, warmupMs: b.cycleWarmupMs, gzip });
+    const run = await runCycle(namespaceEnv(ns), client, { n: ns.size, windowMs: b.cycleWindowMs, warmupMs: b.cycleWarmupMs, gzip });
     const after = ns.bytesByInterface();
     let moved = 0;
     for (const [name, bytes] of after) if (name !== 'lo' && bytes > (before.get(name) ?? 0)) moved++;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../../test-support/ports.js';
 import { onCleanup } from './cleanup.js';
 import { benchInterfaceNames, writeFixture } from './fixture.js';
-import { BenchNamespace, removeStaleNamespaces } from './netns.js';
+import { BenchNamespace, BusyNamespace, removeStaleNamespaces } from './netns.js';
 
 /** Where the servers run: a namespace with real taps, or a generated tree they are pointed at. */
 export interface BenchEnv {
@@ -22,7 +22,11 @@ export interface BenchEnv {
 export function netnsEnv(): BenchEnv {
   const stale = removeStaleNamespaces();
   if (stale.length > 0) process.stderr.write(`bench: removed namespaces left by killed runs: ${stale.join(', ')}\n`);
-  const ns = new BenchNamespace();
+  return namespaceEnv(new BenchNamespace());
+}
+
+/** A namespace of this run as the measurements see it. */
+export function namespaceEnv(ns: BenchNamespace | BusyNamespace): BenchEnv {
   return {
     mode: 'netns',
     rootPath: '/',
