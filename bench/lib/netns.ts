@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { parseProcNetDev } from '@otel-netif/receiver-netif';
 import { onCleanup } from './cleanup.js';
 
 const PREFIX = 'otel-netif-bench-';
@@ -122,11 +123,7 @@ export class BusyNamespace extends RunNamespace {
 
   /** Every interface's bytes received plus sent, from the namespace's /proc/net/dev. */
   bytesByInterface(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const line of this.exec('cat', ['/proc/net/dev']).split('\n').slice(2)) {
-      const m = /^\s*([^:\s]+):\s*(\d+)(?:\s+\d+){7}\s+(\d+)/.exec(line);
-      if (m) out.set(m[1] as string, Number(m[2]) + Number(m[3]));
-    }
-    return out;
+    const { interfaces } = parseProcNetDev(this.exec('cat', ['/proc/net/dev']));
+    return new Map(interfaces.map(({ name, counters }) => [name, counters.rxBytes + counters.txBytes]));
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { parseProcNetDev } from '@otel-netif/receiver-netif';
 import { BusyNamespace } from '../../bench/lib/netns.js';
 import { Server } from '../../bench/lib/spawn.js';
 import { REPO } from '../../bench/lib/targets.js';
@@ -17,14 +18,12 @@ describe('the bench measures an agent on veths that all carry traffic', () => {
     ns = new BusyNamespace();
     ns.growTo(6);
     assert.equal(ns.size, 6);
-    const packets = (): Map<string, [number, number]> => {
-      const out = new Map<string, [number, number]>();
-      for (const line of (ns as BusyNamespace).exec('cat', ['/proc/net/dev']).split('\n').slice(2)) {
-        const f = line.trim().split(/[:\s]+/);
-        if (f[0]?.startsWith('bv')) out.set(f[0], [Number(f[2]), Number(f[10])]);
-      }
-      return out;
-    };
+    const packets = (): Map<string, [number, number]> =>
+      new Map(
+        parseProcNetDev((ns as BusyNamespace).exec('cat', ['/proc/net/dev']))
+          .interfaces.filter(({ name }) => name.startsWith('bv'))
+          .map(({ name, counters }): [string, [number, number]] => [name, [counters.rxPackets, counters.txPackets]]),
+      );
     // Bringing a link up sends a few IPv6 multicast listener reports of its own; once they are
     // out, nothing but the sender moves a counter.
     let before = packets();

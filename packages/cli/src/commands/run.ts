@@ -71,7 +71,7 @@ export async function runAgent(loaded: LoadedConfig, opts: RunOptions): Promise<
       logger,
     });
     const telemetry = new SelfTelemetry({ exporters: config.exporters, pushExporters: config.exporters.filter((e) => e === 'otlp'), version: cliVersion() });
-    const pacer = processGcPacer({ onCollected: (before, after) => logger.debug(`full collection: old generation ${mib(before)} -> ${mib(after)} MiB`) });
+    const pacer = processGcPacer({ onCollected: (before, after) => logger.debug(`full collection: old generation and buffers ${mib(before)} -> ${mib(after)} MiB`) });
     pipeline = new Pipeline({ receiver, processor, resource, intervalMs: config.intervalMs, logger, telemetry, ...(pacer ? { afterSample: () => pacer.tick() } : {}) });
     pipeline.start();
     logger.info(`sampling ${config.rootPath.replace(/\/+$/, '')}/proc/net/dev every ${formatDuration(config.intervalMs)}`);

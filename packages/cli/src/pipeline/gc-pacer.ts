@@ -24,23 +24,26 @@ export const DEFAULT_GROWTH_RATIO = 0.1;
 export const DEFAULT_MIN_INTERVAL_MS = 5_000;
 
 /**
- * Starts V8's full collection itself, soon after the old generation has grown a little. Objects
- * that live across a sample (the snapshot, the body being served) survive two scavenges and are
- * promoted to the old generation, where they die a sample later. V8 collects it only once it has
- * grown by 8 MB since the last full collection (its minimum step; a heap this small never reaches
- * its growing factor): at 1000 interfaces, scraped every 15 s, RSS crept from 59.0 to 65.0 MiB in
- * 15 minutes and was still rising; paced, it stayed at 57.7-59.8 MiB for 25 minutes (2026-12-05).
- * The price is a marking (and compaction, see processGcPacer) of the live heap, ~45 ms at 1000
- * interfaces. A steady host grows ~1 MB a minute (1000 idle interfaces, a sample and a scrape a
- * second), so about one a minute. With interfaces coming and going (1000 taps, 20 added and 20
- * deleted a second) a churned interface's objects live about one sample, long enough to be
- * promoted, and the old generation grew 8-12 MB a minute: RSS swings with what accumulates between
- * two collections. In the soak's pattern (a gzip scrape every 5 s, RSS read right after it), side
- * by side from minute 5 to 11: collected at 2 MB and at most every 10 s, as before, 60.9-64.5 MiB;
- * at the threshold and at most every 5 s, 60.9-63.2 MiB, for a fifth more CPU under that churn
- * (866 against 710 ticks, as much as the build before this session's cuts of garbage spent;
- * 2026-12-05). `execution: 'async'` only posts it as a task, so it runs after the sample that
- * asked for it; it is still one pause of the main thread, which a scrape arriving then waits out.
+ * Starts V8's full collection itself, soon after the old generation (and the Buffers it holds, see
+ * heldBytes) has grown a little. Objects that live across a sample (the snapshot, the body being
+ * served) survive two scavenges and are promoted to the old generation, where they die a sample
+ * later. V8 collects it only once it has grown by 8 MB since the last full collection (its minimum
+ * step; a heap this small never reaches its growing factor): at 1000 interfaces, scraped every 15
+ * s, RSS crept from 59.0 to 65.0 MiB in 15 minutes and was still rising; paced, it stayed at
+ * 57.7-59.8 MiB for 25 minutes (2026-12-05). The price is a marking (and compaction, see
+ * processGcPacer) of the live heap, ~45 ms at 1000 interfaces. A steady host grows ~1 MB a minute
+ * (1000 idle interfaces, a sample and a scrape a second), so about one a minute. With interfaces
+ * coming and going (1000 taps, 20 added and 20 deleted a second) a churned interface's objects live
+ * about one sample, long enough to be promoted, and the old generation grew 8-12 MB a minute: RSS
+ * swings with what accumulates between two collections. In the soak's pattern (a gzip scrape every
+ * 5 s, RSS read right after it), side by side from minute 5 to 11: collected at 2 MB and at most
+ * every 10 s, as before, 60.9-64.5 MiB; at the threshold and at most every 5 s, 60.9-63.2 MiB, for
+ * a fifth more CPU under that churn (866 against 710 ticks, as much as the build before this
+ * session's cuts of garbage spent; 2026-12-05). With traffic on all of 1000 veths the old
+ * generation grows ~2 MB every 5 s, so it collects at every minimum interval, 35-50 ms each: a
+ * third of such a host's CPU per cycle (2026-12-06). `execution: 'async'` only posts it as a task, so it
+ * runs after the sample that asked for it; it is still one pause of the main thread, which a scrape
+ * arriving then waits out.
  */
 export class GcPacer {
   private readonly minGrowthBytes: number;
