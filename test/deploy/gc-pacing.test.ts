@@ -1,6 +1,6 @@
 /**
  * The agent, started as `otel-netif` starts it (the shebang's node flags, --expose-gc among them),
- * runs V8's full collection itself once its old generation has grown ~1 MB (src/pipeline/gc-pacer.ts)
+ * runs V8's full collection itself once its old generation (with the Buffers it holds) has grown ~1 MB (src/pipeline/gc-pacer.ts)
  * rather than V8's 8 MB, which kept RSS creeping up for tens of minutes. 1000 interfaces whose
  * counters move, sampled every 100 ms and scraped with gzip: the garbage a sample leaves in the old
  * generation reaches the threshold within seconds, and the debug log says what each collection freed.
@@ -43,7 +43,7 @@ describe('the agent paces V8 full collections', function () {
     const a = agent;
     const collections = (): [number, number][] =>
       a.stderrLines.flatMap((l) => {
-        const m = /full collection: old generation ([\d.]+) -> ([\d.]+) MiB/.exec(l);
+        const m = /full collection: old generation and buffers ([\d.]+) -> ([\d.]+) MiB/.exec(l);
         return m ? [[Number(m[1]), Number(m[2])] as [number, number]] : [];
       });
     const freed = (): boolean => collections().some(([before, after]) => after < before);
