@@ -30,7 +30,7 @@ RUN rm -rf packages/*/node_modules \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
-# The wrapper runs the bundle itself, not `node otel-netif.js`: its shebang carries the agent's V8 flags.
+# The wrapper runs the bundle itself, not `node otel-netif.js`: its launcher lines carry the agent's V8 and malloc settings.
 # npm, npx and yarn are not needed at run time; removing them shrinks what an attacker can use.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm /usr/local/bin/npx \
       /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \

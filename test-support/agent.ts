@@ -3,7 +3,7 @@
  * `bin` names; `npm test` builds before mocha runs), plus a strict parser for what it serves on /metrics.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { agentShebang } from './shebang.js';
+import { agentLauncher } from './launcher.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -160,11 +160,11 @@ export async function httpGet(url: string, netns?: Namespace | string, timeoutMs
 export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const listen = opts.listen ?? true;
   const port = opts.port ?? (listen ? await freePort() : 0);
-  // As `otel-netif` starts it: the shebang's node flags and environment.
+  // As `otel-netif` starts it: the launcher's node flags and environment.
   const bin = opts.bin ?? CLI_BIN;
-  const shebang = agentShebang(bin);
-  const args = [...shebang.nodeFlags, bin, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
-  const shebangEnv = Object.fromEntries(shebang.env.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const launcher = agentLauncher(bin);
+  const args = [...launcher.nodeFlags, bin, ...opts.args, ...(listen ? ['--listen', `127.0.0.1:${port}`] : [])];
+  const launcherEnv = Object.fromEntries(launcher.env.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   const [cmd, cmdArgs] = opts.netns !== undefined
     ? ['ip', ['netns', 'exec', nsName(opts.netns), process.execPath, ...args]]
     : opts.wrap?.[0] !== undefined
@@ -172,7 +172,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       : [process.execPath, args];
   const child = trackProcess(spawn(cmd, cmdArgs, {
     cwd: opts.cwd ?? REPO_ROOT,
-    env: agentEnv({ ...shebangEnv, ...opts.env }),
+    env: agentEnv({ ...launcherEnv, ...opts.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   const stdoutLines: string[] = [];

@@ -3,7 +3,7 @@ import { renderBreakdown, renderProfiles, renderRatioTable, renderTables, ratioS
 import { formatMs } from './format.js';
 import type { BenchResults } from './results.js';
 import { AGENT } from './targets.js';
-import { agentShebang } from '../../test-support/shebang.js';
+import { agentLauncher } from '../../test-support/launcher.js';
 
 /** docs/benchmarks.md, entirely generated so the numbers in it always come from one run. */
 function notes(r: BenchResults): string {
@@ -71,7 +71,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   end, on failure and on SIGINT. Taps are up with no reader attached (no carrier), like idle pod veths.
 - **Servers**, restarted for every N and all running while each is scraped in turn:
   otel-netif (\`--interval 5s\`, started as \`otel-netif\` starts it: with the node flags and
-  environment of the shebang of \`otel-netif\` (src/bin.ts), \`${shebangLine()}\`), node_exporter \`--collector.disable-defaults --collector.netdev\`,
+  environment of its launcher (packages/cli/scripts/launcher.mjs), \`${launcherLine()}\`), node_exporter \`--collector.disable-defaults --collector.netdev\`,
   node_exporter with \`--collector.netclass\` too, and @opentelemetry/host-metrics (network group
   only) on an SDK MeterProvider, collected on each GET by \`bench/peers/host-metrics-server.mjs\`.
   node_exporter runs with its defaults otherwise (netdev over netlink, \`lo\` excluded).
@@ -149,7 +149,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   same build without the pacer read 7.4 ms. The goals are judged on the fresh numbers.
 - **One sample** is NetifReceiver.sample() + toScopeMetrics() + RateProcessor.process() with
   top-10, the built packages, in a tight loop in a process inside the namespace
-  (\`bench/inproc/sample-cost.ts\`, with the node flags and environment of the shebang): without the sysfs metadata refresh (the goal's "read + parse +
+  (\`bench/inproc/sample-cost.ts\`, with the node flags and environment of the launcher): without the sysfs metadata refresh (the goal's "read + parse +
   rates + top-N"), and with the share of round-robin refresh one sample does at the default 5 s
   interval and 30 s refresh (the receiver's clock is advanced 5 s per sample). **Floor** is
   \`bench/floor/read-proc-net-dev.c\` (cc -O2) reading the same \`/proc/net/dev\` in the same
@@ -179,8 +179,8 @@ run with the default sizes replaces this page; others write to \`bench/results/t
 `;
 }
 
-/** What the agent's shebang runs, as the bench starts the agent with it. */
-function shebangLine(): string {
-  const { env, nodeFlags } = agentShebang(AGENT);
+/** What the agent's launcher runs, as the bench starts the agent with it. */
+function launcherLine(): string {
+  const { env, nodeFlags } = agentLauncher(AGENT);
   return [...env, 'node', ...nodeFlags].join(' ');
 }

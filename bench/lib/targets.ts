@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { agentShebang } from '../../test-support/shebang.js';
+import { agentLauncher } from '../../test-support/launcher.js';
 import { fileURLToPath } from 'node:url';
 import type { BenchEnv } from './env.js';
 import type { TargetId } from './results.js';
@@ -35,12 +35,12 @@ export function agentEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Arguments for /usr/bin/env that start node the way the agent's shebang does (its environment and
+ * Arguments for /usr/bin/env that start node the way the agent's launcher does (its environment and
  * node flags), plus `extraNode` flags: the bench measures the agent as `otel-netif` runs it.
  */
 export function agentNode(extraNode: readonly string[] = []): string[] {
-  const shebang = agentShebang(AGENT);
-  return [...shebang.env, process.execPath, ...shebang.nodeFlags, ...extraNode];
+  const launcher = agentLauncher(AGENT);
+  return [...launcher.env, process.execPath, ...launcher.nodeFlags, ...extraNode];
 }
 
 export function otelNetifArgs(env: BenchEnv, port: number, intervalMs: number | undefined, extraNode: string[] = []): [string, string[]] {

@@ -59,11 +59,12 @@ describe('the bundled otel-netif, installed from packed tarballs', function () {
   it('is the file the package names as its bin, and the tarball ships it', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', 'cli', 'package.json'), 'utf8')) as { bin: Record<string, string> };
     assert.equal(join(REPO_ROOT, 'packages', 'cli', pkg.bin['otel-netif'] as string), CLI_BIN);
-    const lines = readFileSync(bin, 'utf8').split('\n', 2);
-    assert.ok(lines[0]?.startsWith('#!/usr/bin/env -S '), 'the installed bundle keeps the shebang with the agent flags');
+    const lines = readFileSync(bin, 'utf8').split('\n', 3);
+    assert.equal(lines[0], '#!/bin/sh', 'the installed bundle keeps the launcher with the agent flags');
+    assert.match(lines[1] ?? '', /^":" \/\/; .* exec node .* "\$0" "\$@"$/);
     // CommonJS (its own package.json says so), strict from its first statement as an ES module was.
     assert.deepEqual(JSON.parse(readFileSync(join(bin, '..', 'package.json'), 'utf8')), { type: 'commonjs' });
-    assert.equal(lines[1], '"use strict";');
+    assert.equal(lines[2], '"use strict";');
   });
 
   it('serves every package\'s metrics, the versions and the UI from where npm put them', async () => {

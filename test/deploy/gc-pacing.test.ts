@@ -1,5 +1,5 @@
 /**
- * The agent, started as `otel-netif` starts it (the shebang's node flags, --expose-gc among them),
+ * The agent, started as `otel-netif` starts it (the launcher's node flags, --expose-gc among them),
  * runs V8's full collection itself once its old generation (with the Buffers it holds) has grown ~1 MB (src/pipeline/gc-pacer.ts)
  * rather than V8's 8 MB, which kept RSS creeping up for tens of minutes. 1000 interfaces whose
  * counters move, sampled every 100 ms and scraped with gzip: the garbage a sample leaves in the old

@@ -23,11 +23,12 @@
 // What stays outside: packages that are imported only when configured (the OTLP exporters with the
 // OTel SDK, protobuf and gRPC; bcryptjs for basic auth; yaml for a config file). They are
 // dependencies of this package and load from node_modules as before.
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { LAUNCHER_SHEBANG, launcherLine } from './launcher.mjs';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGES = join(CLI, '..');
@@ -60,8 +61,10 @@ const moduleUrls = {
 
 // The bundle's own URL, for this package's files next to it (see moduleUrls); the package-file helper
 // resolves `<name>/package.json`, which each workspace package exports.
-// The directive first, or the whole file would run in sloppy mode (esbuild's own comes after the banner).
+// The launcher line first (see launcher.mjs), the directive next, or the whole file would run in
+// sloppy mode (esbuild's own comes after the banner): both are strings of the directive prologue.
 const banner = [
+  launcherLine(),
   '"use strict";',
   "const __otelNetifBundleUrl = require('node:url').pathToFileURL(__filename).href;",
   "const __otelNetifPackageFile = (name, file) => new URL(file, require('node:url').pathToFileURL(require.resolve(`${name}/package.json`))).href;",
@@ -89,6 +92,11 @@ export async function bundle() {
     logLevel: 'warning',
     metafile: true,
   });
+  // esbuild keeps the entry's shebang; the launcher's takes its place, one line for one, so the
+  // source map's line numbers still hold.
+  const text = readFileSync(BUNDLE, 'utf8');
+  if (!text.startsWith('#!')) throw new Error(`${BUNDLE} does not start with the entry's shebang`);
+  writeFileSync(BUNDLE, `${LAUNCHER_SHEBANG}${text.slice(text.indexOf('\n'))}`);
   // This package is "type": "module"; this makes the bundle's .js CommonJS without renaming it.
   writeFileSync(join(OUT_DIR, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   chmodSync(BUNDLE, 0o755);

@@ -101,7 +101,7 @@ export class GcPacer {
   }
 }
 
-/** The collector when the process runs with --expose-gc (the shebang of bin.ts passes it), else undefined. */
+/** The collector when the process runs with --expose-gc (the launcher of the bundle passes it, see scripts/launcher.mjs), else undefined. */
 export function exposedGc(): CollectGarbage | undefined {
   const gc = (globalThis as { gc?: unknown }).gc;
   return typeof gc === 'function' ? (gc as CollectGarbage) : undefined;
@@ -113,7 +113,7 @@ export function exposedGc(): CollectGarbage | undefined {
  * pages, and the heap of an agent collected every few minutes still grew, its pages a little
  * fuller of dead objects each time (1000 interfaces: 12.1 -> 13.4 MiB in 8 minutes, against a flat
  * 11.6-12.1 MiB with compaction, 2026-12-05). A GC heuristic V8 reads at each collection, so set
- * here rather than in the shebang, whose line old kernels cut at 127 characters.
+ * here, with the pacer that needs it, rather than among the launcher's flags.
  */
 export function processGcPacer(opts: GcPacerOptions = {}): GcPacer | undefined {
   const collect = exposedGc();
