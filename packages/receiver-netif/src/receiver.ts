@@ -12,7 +12,7 @@ import { interfaceAttributes, ScopeMetricsBuilder } from './scope-metrics.js';
 import type { InterfaceAttributes, SampleLayout } from './scope-metrics.js';
 import { MONOTONIC_ORIGIN_MS, monotonicNowMs, monotonicToHrTime } from './time.js';
 import { ReadError } from './errors.js';
-import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedInterface } from './types.js';
+import type { InterfaceCounters, InterfaceSample, LinkInfo, NetifSample, ParsedInterface, ProcNetDev } from './types.js';
 
 export interface NetifReceiverConfig {
   /** Where the host's / is mounted ("/" outside a container); /proc/net/dev and /sys/class/net are read below it. */
@@ -113,8 +113,18 @@ export class NetifReceiver {
   sample(): NetifSample {
     const bytes = this.fs.readProcNetDevBytes(this.parser.spareBuffer());
     const monotonicMs = this.now();
-    const time = monotonicToHrTime(this.timeOrigin, monotonicMs);
     const parsed = this.parser.parse(bytes, true);
+    try {
+      return this.track(parsed, bytes, monotonicMs);
+    } catch (err) {
+      // The Tracked still hold the counters of the sample before, which the next parse may rewrite.
+      this.parser.forget();
+      throw err;
+    }
+  }
+
+  private track(parsed: ProcNetDev, bytes: Buffer, monotonicMs: number): NetifSample {
+    const time = monotonicToHrTime(this.timeOrigin, monotonicMs);
     const path = this.fs.procNetDevPath;
     if (parsed.interfaces.length === 0 && (parsed.problems.length > 0 || Buffer.from(bytes).toString('utf8').trim() === '')) {
       const first = parsed.problems[0];
@@ -202,7 +212,8 @@ export class NetifReceiver {
       const t = trackedRows[r];
       if (t === undefined) continue;
       // The parser hands out the same counters object for an unchanged line: an idle interface is
-      // the same (immutable) InterfaceSample again, not a new object per sample.
+      // the same InterfaceSample again, not a new object per sample. One is never modified: the
+      // scope metrics builder takes the same one as the round before last's for the same values.
       let s = t.sampled;
       if (s === undefined || s.counters !== t.counters || s.link !== t.link || s.startTime !== t.startTime) {
         s = t.sampled = { name: t.name, counters: t.counters, link: t.link, startTime: t.startTime };

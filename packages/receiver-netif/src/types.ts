@@ -27,6 +27,7 @@ export interface ParseProblem {
   message: string;
 }
 
+/** One line of /proc/net/dev; ProcNetDevParser may rewrite it two parses later (see there). */
 export interface ParsedInterface {
   name: string;
   counters: InterfaceCounters;
@@ -46,6 +47,13 @@ export interface LinkInfo {
   mtu?: number;
 }
 
+/**
+ * One interface in a sample. Its counters object is the receiver's: it keeps its values through the
+ * next sample, and when the interface's counters changed in both samples after it, the later one
+ * takes the same object back with the new values (ProcNetDevParser; an idle interface keeps its
+ * object as it is). Read a sample's counters before the sample after next, or copy what you keep.
+ * The InterfaceSample object itself is never modified.
+ */
 export interface InterfaceSample {
   name: string;
   counters: InterfaceCounters;

@@ -101,6 +101,25 @@ describe('NetifReceiver', () => {
       ]);
     });
 
+    // The parser may write a line's new values into the counters object of two parses before: after
+    // a parse the receiver gave up on, its interfaces still hold that object from the sample before.
+    it('still sees a reset that follows a /proc/net/dev it could not use', () => {
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 1000 } }));
+      const r = receiver();
+      r.sample();
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 2000 } }));
+      const s2 = r.sample();
+      clock.advance(5000);
+      root.writeProcNetDev('garbage\n');
+      assert.throws(() => r.sample(), ReadError);
+      clock.advance(5000);
+      root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
+      const s4 = r.sample();
+      assert.deepEqual(s4.interfaces.map((i) => [i.counters.rxBytes, i.startTime]), [[10, hr(16000)]]);
+      assert.equal(s2.interfaces[0]!.counters.rxBytes, 2000, 'the last sample it returned keeps its counters');
+    });
+
     it('forgets vanished interfaces (their series stop) and starts afresh when one comes back', () => {
       root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 1 }, veth1: { rxBytes: 100 } }));
       root.writeLink('veth1', { operstate: 'up', mtu: '1500' });
@@ -122,7 +141,7 @@ describe('NetifReceiver', () => {
       assert.ok(fs.takeInterfacesRead().includes('veth1'), 'link metadata is read again when the interface returns');
     });
 
-    it('does not change samples it already returned', () => {
+    it('leaves a sample as it was through the next sample', () => {
       root.writeProcNetDev(procNetDev({ eth0: { rxBytes: 10 } }));
       root.writeLink('eth0', { operstate: 'up', mtu: '1500' });
       const r = receiver({ metadataRefreshMs: 1000 });

@@ -63,7 +63,7 @@ describe('ProcNetDevParser (bytes)', () => {
     assert.deepEqual(sameLength.interfaces.map((i) => i.name), ['eth2', 'lo']);
   });
 
-  it('gives an unchanged line the same object as last time, a changed one a new object, and never modifies one it returned', () => {
+  it('gives an unchanged line the same object as last time, a changed one another object, and leaves what it returned as it was through the next parse', () => {
     const parser = new ProcNetDevParser();
     const a = parser.parse(bytes(procNetDev({ eth0: { rxBytes: 5 }, eth1: { rxBytes: 7 } })));
     const before = JSON.stringify(a);
@@ -75,6 +75,40 @@ describe('ProcNetDevParser (bytes)', () => {
     // Only the same bytes at the same place count: eth1's line moved up, so it is parsed again.
     const c = parser.parse(bytes(procNetDev({ eth1: { rxBytes: 8 } })));
     assert.deepEqual(c.interfaces[0], { name: 'eth1', counters: counters({ rxBytes: 8 }) });
+  });
+
+  it('writes a line that changed twice in a row into its object of two parses ago, and no other', () => {
+    const parser = new ProcNetDevParser();
+    const file = (eth0: number, eth1: number, eth2: number) => bytes(procNetDev({ eth0: { rxBytes: eth0 }, eth1: { rxBytes: eth1 }, eth2: { rxBytes: eth2 } }));
+    const a = parser.parse(file(1, 1, 1));
+    const b = parser.parse(file(2, 1, 2));
+    const c = parser.parse(file(3, 2, 2));
+    // eth0 changed in b and in c: a's object, which b did not return, now holds c's values.
+    assert.equal(c.interfaces[0], a.interfaces[0]);
+    assert.deepEqual(c.interfaces[0], { name: 'eth0', counters: counters({ rxBytes: 3 }) });
+    // eth1 was carried by b (unchanged), so b still shows a's object: c's change takes a new one.
+    assert.notEqual(c.interfaces[1], a.interfaces[1]);
+    assert.equal(b.interfaces[1]!.counters.rxBytes, 1);
+    // eth2 changed in b only; b's own objects are c's "last parse" and stay as they were.
+    assert.equal(c.interfaces[2], b.interfaces[2]);
+    assert.deepEqual(b.interfaces.map((i) => i.counters.rxBytes), [2, 1, 2]);
+    // A name that differs from the line's of two parses ago takes a new object.
+    parser.parse(bytes(procNetDev({ eth0: { rxBytes: 4 }, eth1: { rxBytes: 2 }, eth2: { rxBytes: 2 } })));
+    const e = parser.parse(bytes(procNetDev({ eth9: { rxBytes: 5 }, eth1: { rxBytes: 2 }, eth2: { rxBytes: 2 } })));
+    assert.deepEqual(e.interfaces[0], { name: 'eth9', counters: counters({ rxBytes: 5 }) });
+    assert.equal(c.interfaces[0]!.name, 'eth0');
+  });
+
+  it('after forget() returns only objects it did not return before', () => {
+    const parser = new ProcNetDevParser();
+    const seen = new Set<object>();
+    for (const rx of [1, 2]) for (const i of parser.parse(bytes(procNetDev({ eth0: { rxBytes: rx }, lo: {} }))).interfaces) seen.add(i).add(i.counters);
+    parser.forget();
+    for (const rx of [2, 3]) {
+      const { interfaces } = parser.parse(bytes(procNetDev({ eth0: { rxBytes: rx }, lo: {} })));
+      assert.deepEqual(interfaces.map((i) => i.counters.rxBytes), [rx, 0]);
+      for (const i of interfaces) assert.ok(!seen.has(i) && !seen.has(i.counters));
+    }
   });
 
   it('parses a file read into its spare buffer like a copied one, over changing files, keeping that buffer instead of copying', () => {
@@ -142,9 +176,14 @@ describe('ProcNetDevParser (bytes)', () => {
         const rows: { name: string; rx: number; junk?: string; tail?: string }[] = Array.from({ length: n }, (_, i) => ({ name: `veth${i}`, rx: i * 1000 }));
         const text = () => HEADER + rows.map((r) => (r.junk !== undefined ? `${r.junk}\n` : `${kernelLine(r.name, counters({ rxBytes: r.rx, txPackets: 7 })).slice(0, -1)}${r.tail ?? ''}\n`)).join('');
         const parser = new ProcNetDevParser();
+        // Each parse's objects, and their values when returned: they must hold through the next parse.
+        let held: { result: ReturnType<ProcNetDevParser['parse']>; json: string } | undefined;
         const check = () => {
           const b = bytes(text());
-          assert.deepStrictEqual(parser.parse(b), parseProcNetDev(decode(b)));
+          const result = parser.parse(b);
+          assert.deepStrictEqual(result, parseProcNetDev(decode(b)));
+          if (held !== undefined) assert.equal(JSON.stringify(held.result), held.json, 'the parse before kept its values');
+          held = { result, json: JSON.stringify(result) };
         };
         check();
         for (const edits of samples) {
