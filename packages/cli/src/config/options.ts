@@ -439,7 +439,7 @@ export const OPTIONS: readonly AnyOptionSpec[] = [
     commands: [...RUN],
     default: DEFAULT_HISTORY_SIZE,
     defaultText: `${DEFAULT_HISTORY_SIZE} (1h at 5s)`,
-    description: 'Rate samples kept per interface for /api/v1/history and the page (32 bytes per interface per sample)',
+    description: 'Rate samples kept per interface for /api/v1/history and the page (16 bytes per interface per sample)',
     example: '720',
     parse: (raw) => parseWholeNumber(raw, 'e.g. 720: one hour at a 5s interval'),
     check: (n: number) => {

@@ -3,18 +3,25 @@ export const HISTORY_FIELDS = ['rxBytes', 'txBytes', 'rxPackets', 'txPackets'] a
 export type HistoryField = (typeof HISTORY_FIELDS)[number];
 export type HistoryPoint = Record<HistoryField, number | undefined>;
 
-/** Bytes one interface costs per slot (Float64 per field); the docs quote this. */
-export const BYTES_PER_INTERFACE_SLOT = HISTORY_FIELDS.length * Float64Array.BYTES_PER_ELEMENT;
+/** Bytes one interface costs per slot (Float32 per field); the docs quote this. */
+export const BYTES_PER_INTERFACE_SLOT = HISTORY_FIELDS.length * Float32Array.BYTES_PER_ELEMENT;
+/**
+ * Significant digits a history value is given back with: a Float32 holds about 7.2, and a chart
+ * shows three. A rate stored as a Float32 then reads as 9.99, not 9.989999771118164.
+ */
+export const HISTORY_DIGITS = 7;
 /** 1 h at a 5 s interval. */
 export const DEFAULT_HISTORY_SIZE = 720;
 export const MAX_HISTORY_SIZE = 1_000_000;
 /**
  * What the rates of busy interfaces may take, all together: the full 720 slots for up to 45 of
- * them. A buffer of 720 slots per busy interface was 22.5 KiB each: at 1000 veths with traffic
- * VmRSS read 81-82 thousand kB against 59-60 thousand with one slot (2026-12-05), a third of the
- * agent's memory for a page nobody may open. Past it, the ring keeps fewer slots (see HistoryRing).
+ * them. A buffer of 720 slots per busy interface was 22.5 KiB each (Float64 then): at 1000 veths
+ * with traffic VmRSS read 81-82 thousand kB against 59-60 thousand with one slot (2026-12-05), a
+ * third of the agent's memory for a page nobody may open. Past it, the ring keeps fewer slots (see
+ * HistoryRing). Float32 values halved what a slot takes, and the budget with them (1 MiB before),
+ * so the ring keeps as many slots as before in half the memory.
  */
-export const DEFAULT_HISTORY_MEMORY = 1024 * 1024;
+export const DEFAULT_HISTORY_MEMORY = 512 * 1024;
 /** The ring never keeps fewer slots than this for the budget's sake: the last two rates. */
 export const MIN_HISTORY_SLOTS = 2;
 
@@ -27,7 +34,7 @@ export interface HistoryWindow {
 
 /**
  * One interface's rates in the ring: a handle, so whoever records every round writes it without a
- * lookup by name. Its row of the ring's memory (capacity × fields Float64s) is taken when the
+ * lookup by name. Its row of the ring's memory (capacity × fields Float32s) is taken when the
  * interface first has traffic: most interfaces of a node with thousands are idle. Until then the
  * series only knows from which round its rates were 0 (before that: unknown, NaN).
  */
@@ -45,10 +52,10 @@ const HEADROOM = 1.25;
 
 /**
  * A number of sampling rounds of per-interface rates, within a memory budget. The rows of the busy
- * interfaces share one Float64Array, which grows (doubling) up to the budget. When one more row
+ * interfaces share one Float32Array, which grows (doubling) up to the budget. When one more row
  * would not fit, every row keeps fewer slots, the newest, moved in place: `capacity` goes down
  * from `maxCapacity` so that the busy interfaces, and a quarter more, fit (never below
- * MIN_HISTORY_SLOTS; past that the memory grows after all, 64 bytes per interface). When
+ * MIN_HISTORY_SLOTS; past that the memory grows after all, 32 bytes per interface). When
  * interfaces go and twice the slots would fit, it goes back up towards `maxCapacity` (the slots it
  * dropped stay dropped). An interface missing from a round is dropped at once, and its row is free
  * for the next: churn cannot accumulate.
@@ -60,11 +67,11 @@ export class HistoryRing {
   private times: Float64Array;
   private readonly series = new Map<string, HistorySeries>();
   /** Rows of `capacity` slots × fields; only [0, rowsTaken) were ever handed out. */
-  private memory = new Float64Array(0);
+  private memory = new Float32Array(0);
   private rowsTaken = 0;
   /** Rows handed out and given back since, for the next interface with traffic. */
   private readonly freeRows: number[] = [];
-  /** The most Float64s `memory` may hold while capacity can still go down. */
+  /** The most values `memory` may hold while capacity can still go down. */
   private readonly budget: number;
   /** Index of the oldest slot. */
   private start = 0;
@@ -81,7 +88,7 @@ export class HistoryRing {
     if (!Number.isFinite(memoryBytes) || memoryBytes < 0) throw new RangeError(`history memory must be a number of bytes, got ${memoryBytes}`);
     this.maxCapacity = this.slots = size;
     this.times = new Float64Array(size);
-    this.budget = Math.floor(memoryBytes / Float64Array.BYTES_PER_ELEMENT);
+    this.budget = Math.floor(memoryBytes / Float32Array.BYTES_PER_ELEMENT);
   }
 
   /** How many slots it keeps now: `maxCapacity`, or fewer while the busy interfaces' rows would not fit the budget. */
@@ -199,9 +206,9 @@ export class HistoryRing {
     }
   }
 
-  /** `memory` with room for `length` Float64s, its rows as they were. */
+  /** `memory` with room for `length` values, its rows as they were. */
   private resize(length: number): void {
-    const bigger = new Float64Array(length);
+    const bigger = new Float32Array(length);
     bigger.set(this.memory.subarray(0, Math.min(this.memory.length, length)));
     this.memory = bigger;
   }
@@ -237,8 +244,8 @@ export class HistoryRing {
     for (const s of this.series.values()) if (s.row >= 0) busy.push(s);
     busy.sort((a, b) => a.row - b.row);
     const from = this.memory;
-    const to = slots < old ? from : new Float64Array(busy.length * slots * width);
-    const scratch = new Float64Array(keep * width);
+    const to = slots < old ? from : new Float32Array(busy.length * slots * width);
+    const scratch = new Float32Array(keep * width);
     for (let k = 0; k < busy.length; k++) {
       const s = busy[k] as HistorySeries;
       const src = s.row * old * width;
@@ -260,10 +267,13 @@ export class HistoryRing {
     this.freeRows.length = 0;
   }
 
-  /** The value recorded in `slot` (round `round`) for an entry. */
+  /** The value recorded in `slot` (round `round`) for an entry, to HISTORY_DIGITS. */
   private valueAt(entry: HistorySeries | undefined, slot: number, round: number, f: number): number {
     if (entry === undefined) return Number.NaN;
-    if (entry.row >= 0) return this.memory[(entry.row * this.slots + slot) * HISTORY_FIELDS.length + f] as number;
+    if (entry.row >= 0) {
+      const v = this.memory[(entry.row * this.slots + slot) * HISTORY_FIELDS.length + f] as number;
+      return Number.isFinite(v) ? Number(v.toPrecision(HISTORY_DIGITS)) : v;
+    }
     return entry.zeroFrom >= 0 && round >= entry.zeroFrom ? 0 : Number.NaN;
   }
 

@@ -108,7 +108,7 @@ describe('LiveFeed when nobody is looking', () => {
     }
     assert.equal(feed.history.size, 3);
     assert.deepEqual(feed.history.last('eth0', 'rxBytes', 3), [100, 200, 300]);
-    assert.equal(feed.history.bytes, 10 * 8 + 10 * 32, 'one buffer: eth0 had traffic, idle0 none');
+    assert.equal(feed.history.bytes, 10 * 8 + 10 * 16, 'one buffer: eth0 had traffic, idle0 none');
     const live = feed.latest();
     assert.equal(live?.seq, 3);
     assert.equal(live?.interfaces.find((i) => i.name === 'eth0')?.rates.rxBytes, 300);

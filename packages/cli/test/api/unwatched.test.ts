@@ -125,7 +125,7 @@ describe('live views while nobody looks', () => {
     assert.deepEqual(history.t, [2000, 3000, 4000, 5000]);
     assert.deepEqual(history.interfaces.eth0?.rxBytes, [200, 300, 400, 500]);
     assert.deepEqual(history.interfaces.idle0?.rxBytes, [0, 0, 0, 0]);
-    assert.equal(feed.history.bytes, 4 * 8 + 4 * 32, 'a history buffer for eth0 only: idle0 never had traffic');
+    assert.equal(feed.history.bytes, 4 * 8 + 4 * 16, 'a history buffer for eth0 only: idle0 never had traffic');
 
     pipeline.emit('snapshot', s.make(6));
     assert.deepEqual(s.builds(), [5], 'the next sample is not built for a reader that has gone');

@@ -67,11 +67,20 @@ describe('HistoryRing', () => {
     assert.equal(ring.latestTime(), 6000);
   });
 
-  it('costs 32 bytes per interface per slot, plus 8 per slot for the time', () => {
-    assert.equal(BYTES_PER_INTERFACE_SLOT, 32);
+  it('costs 16 bytes per interface per slot, plus 8 per slot for the time', () => {
+    assert.equal(BYTES_PER_INTERFACE_SLOT, 16);
     const ring = new HistoryRing(720);
     ring.push(1, roundOf([['a', p(1)], ['b', p(1)]]));
-    assert.equal(ring.bytes, 720 * 8 + 2 * 720 * 32);
+    assert.equal(ring.bytes, 720 * 8 + 2 * 720 * 16);
+  });
+
+  it('keeps rates as Float32s and gives them back to 7 significant digits', () => {
+    const ring = new HistoryRing(4);
+    const rates = [9.99, 1234.567, 0.1, 123456789, 3e-7, 2 ** 24 + 1];
+    for (const [i, v] of rates.entries()) ring.push(i, roundOf([['a', { rxBytes: v, txBytes: 1 / 3, rxPackets: 0, txPackets: 7 }]]));
+    assert.deepEqual(ring.last('a', 'rxBytes', 4), [0.1, 123456800, 3e-7, 16777220]);
+    assert.deepEqual(ring.window().interfaces.get('a')?.txBytes, [0.3333333, 0.3333333, 0.3333333, 0.3333333]);
+    assert.deepEqual(ring.last('a', 'txPackets', 1), [7]);
   });
 
   it('refuses a size that is not a whole number from 1 to 1,000,000', () => {
@@ -87,6 +96,9 @@ describe('HistoryRing', () => {
 });
 
 describe('HistoryRing buffers only interfaces with traffic', () => {
+  /** A rate as the ring gives it back: a Float32, to 7 significant digits. */
+  const stored = (v: number): number => Number(Math.fround(v).toPrecision(7));
+
   /** The ring as it was: a buffer per interface from its first round. */
   class EagerRing {
     private readonly rows: { t: number; points: Map<string, HistoryPoint> }[] = [];
@@ -110,7 +122,7 @@ describe('HistoryRing buffers only interfaces with traffic', () => {
         rows.forEach((row, k) => {
           for (const f of HISTORY_FIELDS) {
             const v = first + k >= born ? row.points.get(name)?.[f] : undefined;
-            cols[f].push(v === undefined || !Number.isFinite(v) ? null : v);
+            cols[f].push(v === undefined || !Number.isFinite(v) ? null : stored(v));
           }
         });
         interfaces.set(name, cols);
@@ -182,10 +194,10 @@ describe('HistoryRing buffers only interfaces with traffic', () => {
       return points;
     };
     for (let t = 0; t < 100; t++) ring.push(t, round(45, t));
-    assert.equal(ring.capacity, 720, '45 busy interfaces fit 1 MiB at 720 slots');
+    assert.equal(ring.capacity, 720, '45 busy interfaces fit 512 KiB at 720 slots');
     assert.equal(ring.size, 100);
     for (let t = 100; t < 200; t++) ring.push(t, round(1000, t));
-    // 1000 rows in 1 MiB, with room for up to a quarter more: 26 or 27 slots of 32 bytes.
+    // 1000 rows in 512 KiB, with room for up to a quarter more: 26 or 27 slots of 16 bytes.
     const busy = ring.capacity;
     assert.ok(busy >= Math.floor(DEFAULT_HISTORY_MEMORY / (1250 * BYTES_PER_INTERFACE_SLOT)) && 1000 * busy * BYTES_PER_INTERFACE_SLOT <= DEFAULT_HISTORY_MEMORY, String(busy));
     assert.ok(ring.bytes <= DEFAULT_HISTORY_MEMORY + busy * 8, String(ring.bytes));

@@ -195,8 +195,9 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * objects longer copies them, and after a parse it could not use calls forget(). Why: on a host
  * whose every interface carries traffic every line changes every sample, and a new pair of objects
  * per line lived a sample, long enough to be promoted to V8's old generation and wait there for a
- * full collection. 1000 veths with traffic, a sample and a scrape a second, side by side for 6
- * minutes: 996 against 1217 ticks of CPU, VmRSS 59,836 against 60,416 kB (median, 2026-12-06).
+ * full collection. 1000 veths with traffic, a sample and a scrape a second, side by side for 8
+ * minutes: 1252 against 1596 ticks of CPU, VmRSS 60,480 against 60,652 kB (median from minute 2;
+ * 59,836 against 60,416 in a 6-minute run before, 2026-12-06).
  */
 export class ProcNetDevParser {
   private last: LastLines = emptyLines();
