@@ -123,6 +123,7 @@ export class NetifReceiver {
     }
   }
 
+  /** sample()'s work on a parse: the tracked interfaces, their start times and links, and the sample. */
   private track(parsed: ProcNetDev, bytes: Buffer, monotonicMs: number): NetifSample {
     const time = monotonicToHrTime(this.timeOrigin, monotonicMs);
     const path = this.fs.procNetDevPath;
