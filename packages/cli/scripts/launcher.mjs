@@ -17,7 +17,11 @@
 //   twice that; blocks below it then come from the heap, which is trimmed less. 1000 veths with
 //   traffic, default interval, scraped every 15 s, side by side for 7 minutes: VmRSS 59,668
 //   against 60,856 kB (median from minute 2), glibc's [heap] 4.6 against 6.1 MB, CPU 376 against
-//   381 ticks (2026-12-06). One earlier run of seven without it kept 11 MB of [heap].
+//   381 ticks (2026-12-06). One earlier run of seven without it kept 11 MB of [heap]. Its price:
+//   glibc's trim threshold stays at 128 KB too, so the heap's top is given back and taken again
+//   every few samples (51 brk calls in 20 s at 10 idle taps, 1 s cycles): 116 against 107 ticks
+//   over 3 minutes there (+8%), +2% at 1000 busy veths and 1 s cycles. 65536 was 5% dearer than
+//   131072 at 1000 for 0.1 MB less, 32768 22% dearer for 0.3 MB less.
 // - --max-semi-space-size=1 (MB): V8 otherwise lets the young generation grow to 2 × 16 MB in a
 //   process that allocates a snapshot per sample: about 30 MB, for no gain in CPU;
 // - --no-concurrent-recompilation: TurboFan compiles on the main thread, not a helper. Its
