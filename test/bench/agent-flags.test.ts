@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT } from '../../bench/lib/targets.js';
+import { AGENT, REPO } from '../../bench/lib/targets.js';
 import { agentLauncher } from '../../test-support/launcher.js';
 import { requireCli } from '../../test-support/index.js';
 
@@ -45,6 +45,13 @@ describe('the agent runs with its launcher\'s node flags and environment, in the
     assert.deepEqual(readFileSync(`${record}.args`, 'utf8').split('\0').slice(0, -1), [...nodeFlags, AGENT, 'run', 'a b', '--x=$HOME']);
     const started = readFileSync(`${record}.env`, 'utf8').split('\n');
     for (const e of env) assert.ok(started.includes(e), `${e} in the environment node was started with`);
+  });
+
+  it('is quoted as it is in docs/deploy.md', function () {
+    requireCli(this);
+    const header = readFileSync(AGENT, 'utf8').split('\n', 2).join('\n');
+    const deployDoc = readFileSync(`${REPO}docs/deploy.md`, 'utf8');
+    assert.ok(deployDoc.includes(`\`\`\`sh\n${header}\n\`\`\``), 'docs/deploy.md quotes the launcher the bundle has');
   });
 
   it('starts the real node through sh', function () {
