@@ -28,6 +28,7 @@ describe('the agent runs with its launcher\'s node flags and environment, in the
     const { env, nodeFlags } = agentLauncher(AGENT);
     assert.ok(nodeFlags.includes('--max-semi-space-size=1'));
     assert.ok(nodeFlags.includes('--no-concurrent-recompilation'));
+    assert.ok(nodeFlags.includes('--single-threaded-gc'));
     assert.ok(nodeFlags.includes('--expose-gc'));
     assert.ok(env.includes('MALLOC_ARENA_MAX=1'));
     assert.ok(env.includes('MALLOC_MMAP_THRESHOLD_=131072'));
