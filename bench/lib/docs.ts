@@ -149,6 +149,14 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   interface that was all of them, the old generation grew ~2 MB every 5 s at a 1 s interval and
   the pacer collected at its minimum interval. The parser now writes a line that changed twice in
   a row into its object of two parses before (\`ProcNetDevParser\`), 22% less CPU in that run.
+  With traffic each gzip scrape also leaves ~370 KB of dead compressed pieces and zlib output a
+  second, which only a collection gives back, while V8's own scavenges came every ~3 s: the pacer
+  now starts a young collection once Buffers hold 256 KB more than the last collection left (1000
+  busy veths, 1 s cycles, two pairs side by side for 4 minutes: 59,536 and 59,440 against 59,776
+  and 59,820 kB, 7% less CPU), and the launcher adds \`--single-threaded-gc\`, so V8 collects
+  without helper threads and the memory each takes for its share (four runs side by side: 0.6 to
+  0.9 MB less, the same CPU; 2026-12-06). glibc's heap alone differs by ±0.5 MB from run to run
+  of the same build there.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and
   gzips) a new snapshot right after sampling when it expects a scrape before the next sample (it
@@ -174,6 +182,12 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   (one in a quick run), and the round with the median ratio is reported, every round's ratio beside
   it: this machine's speed drifts between runs seconds apart (the floor at 1000 read 0.55 ms in one
   docs run and 0.64 ms in the next), and a ratio of two measurements taken back to back shares it.
+  **Growth** compares the sample's exponent from 1000 to 4000 with the floor's (at most 0.1
+  above it, or N^1.15): two medians each, whose noise does not cancel out. The floor at 4000 read
+  4.2 ms in one docs run and 2.8 ms in the next (2026-12-06), when the sample read 7.4 and 5.5 ms:
+  N^1.40 against N^1.39, then N^1.26 against N^1.15. Three alternating in-process runs at 4000
+  right after the second, without and with the launcher's new \`--single-threaded-gc\`: 5.8, 4.9
+  and 8.3 against 4.9, 4.9 and 9.2 ms.
 - **Steady CPU** runs otel-netif at its default interval for a window at 100 interfaces with a
   scrape every 15 s, after 5 minutes of warm-up (whose CPU is reported too): at one sample per
   5 s, V8 keeps optimizing functions that run once per sample or per scrape for minutes, tens of
