@@ -30,8 +30,8 @@
 //   the same CPU either way; a compile (up to ~40 ms, in the first minutes) now delays a sample.
 // - --single-threaded-gc: V8 marks, sweeps and scavenges on the main thread only, without its
 //   helper threads and the memory each takes for its share of the work. 1000 veths with traffic,
-//   1 s cycles, side by side for 4 minutes, three runs: VmRSS 59,024 / 59,180 / 59,184 against
-//   59,620 / 59,808 / 59,808 kB (median from 120 s), CPU 668 against 681 ticks where it ran alone
+//   1 s cycles, side by side for 4 minutes, four runs: VmRSS 59,024 / 59,180 / 59,184 / 59,108
+//   against 59,620 / 59,808 / 59,808 / 59,968 kB (median from 120 s), CPU within 2% either way
 //   (2026-12-06). A pause is no longer shared with helpers; the agent's are the pacer's own.
 // - --expose-gc: for src/pipeline/gc-pacer.ts, which runs V8's full collection after ~1 MB of
 //   old-generation growth (at most every 5 s) instead of V8's 8 MB: 57.7-59.8 MiB for 25 minutes
