@@ -155,7 +155,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   busy veths, 1 s cycles, two pairs side by side for 4 minutes: 59,536 and 59,440 against 59,776
   and 59,820 kB, 7% less CPU), and the launcher adds \`--single-threaded-gc\`, so V8 collects
   without helper threads and the memory each takes for its share (four runs side by side: 0.6 to
-  0.9 MB less, the same CPU; 2026-12-06). glibc's heap alone differs by ±0.5 MB from run to run
+  0.9 MB less, CPU within 2%; 2026-12-06). glibc's heap alone differs by ±0.5 MB from run to run
   of the same build there.
 - **otel-netif caches** the encoded body per sample, so back-to-back scrapes (the "cached" row) hit
   the cache; they start after its second sample, the first with rate gauges. It also encodes (and

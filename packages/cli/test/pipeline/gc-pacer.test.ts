@@ -8,21 +8,23 @@ const MB = 1024 * 1024;
 /** A heap whose old generation and Buffers the test sets, and a collector that settles when told to. */
 function fakeHeap() {
   const heap = { used: 10 * MB, buffers: 2 * MB, calls: [] as Parameters<CollectGarbage>[0][], settle: (): void => {} };
+  /** The pacer's readings of this heap. */
+  const reads = { heldBytes: () => heap.used, bufferBytes: () => heap.buffers };
   const collect: CollectGarbage = (options) => {
     heap.calls.push(options);
     return new Promise<void>((resolve) => {
       heap.settle = resolve;
     });
   };
-  return { heap, collect };
+  return { heap, collect, reads };
 }
 
 const settled = () => new Promise<void>((r) => setImmediate(r));
 
 describe('GcPacer', () => {
   it('collects once the old generation grew by the minimum since the last reading it started from', async () => {
-    const { heap, collect } = fakeHeap();
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, heldBytes: () => heap.used, bufferBytes: () => heap.buffers });
+    const { heap, collect, reads } = fakeHeap();
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, ...reads });
     pacer.tick();
     heap.used += 0.9 * MB;
     pacer.tick();
@@ -33,9 +35,9 @@ describe('GcPacer', () => {
   });
 
   it('starts no second collection while one runs, and measures growth from what the collection left', async () => {
-    const { heap, collect } = fakeHeap();
+    const { heap, collect, reads } = fakeHeap();
     const seen: [number, number][] = [];
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 0, heldBytes: () => heap.used, bufferBytes: () => heap.buffers, onCollected: (b, a) => seen.push([b, a]) });
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minIntervalMs: 0, ...reads, onCollected: (b, a) => seen.push([b, a]) });
     pacer.tick();
     heap.used += 2 * MB;
     pacer.tick();
@@ -56,8 +58,8 @@ describe('GcPacer', () => {
   });
 
   it('takes a lower reading as the new floor: V8 collected on its own', () => {
-    const { heap, collect } = fakeHeap();
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, heldBytes: () => heap.used, bufferBytes: () => heap.buffers });
+    const { heap, collect, reads } = fakeHeap();
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, ...reads });
     pacer.tick();
     heap.used = 6 * MB;
     pacer.tick();
@@ -70,9 +72,9 @@ describe('GcPacer', () => {
   });
 
   it('waits for the growth ratio on a large heap', () => {
-    const { heap, collect } = fakeHeap();
+    const { heap, collect, reads } = fakeHeap();
     heap.used = 40 * MB;
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0.1, heldBytes: () => heap.used, bufferBytes: () => heap.buffers });
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0.1, ...reads });
     pacer.tick();
     heap.used = 43.9 * MB;
     pacer.tick();
@@ -106,9 +108,9 @@ describe('GcPacer', () => {
 
   /** A pacer on its default interval, with a fake heap and clock (1 MB threshold), after its first collection, at time 0. */
   async function afterFirstCollection() {
-    const { heap, collect } = fakeHeap();
+    const { heap, collect, reads } = fakeHeap();
     const clock = { now: 0 };
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, now: () => clock.now, heldBytes: () => heap.used, bufferBytes: () => heap.buffers });
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, now: () => clock.now, ...reads });
     pacer.tick();
     heap.used += 1.5 * MB;
     pacer.tick();
@@ -140,8 +142,8 @@ describe('GcPacer', () => {
   });
 
   it('collects the young generation once Buffers grew by their minimum since what the last collection left', async () => {
-    const { heap, collect } = fakeHeap();
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minBufferGrowthBytes: 256 * 1024, heldBytes: () => heap.used, bufferBytes: () => heap.buffers });
+    const { heap, collect, reads } = fakeHeap();
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minBufferGrowthBytes: 256 * 1024, ...reads });
     pacer.tick();
     heap.buffers += 250 * 1024;
     pacer.tick();
@@ -171,8 +173,8 @@ describe('GcPacer', () => {
   });
 
   it('starts the full collection alone when both are due, and measures Buffers from what it left', async () => {
-    const { heap, collect } = fakeHeap();
-    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minBufferGrowthBytes: 256 * 1024, heldBytes: () => heap.used, bufferBytes: () => heap.buffers });
+    const { heap, collect, reads } = fakeHeap();
+    const pacer = new GcPacer(collect, { minGrowthBytes: 1 * MB, growthRatio: 0, minBufferGrowthBytes: 256 * 1024, ...reads });
     pacer.tick();
     heap.used += 2 * MB;
     heap.buffers += 2 * MB;
