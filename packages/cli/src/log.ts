@@ -1,4 +1,6 @@
 /** One-line, human-first log to stderr. Secrets never reach it: callers pass redacted values. */
+import { isoTime } from './format/utc-time.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -11,7 +13,7 @@ export interface Logger {
 
 export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const at = (lvl: LogLevel) => (msg: string) => {
-    if (ORDER[lvl] >= ORDER[level]) write(`${new Date().toISOString()} ${lvl.padEnd(5)} ${msg}\n`);
+    if (ORDER[lvl] >= ORDER[level]) write(`${isoTime(Date.now())} ${lvl.padEnd(5)} ${msg}\n`);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

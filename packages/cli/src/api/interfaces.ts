@@ -3,6 +3,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { RATE_METRICS, UTILIZATION_METRIC } from '../pipeline/views.js';
 import type { LiveInterface } from './model.js';
 import type { RecordedSnapshot, SampleRecorder } from './recorder.js';
+import { isoTime } from '../format/utc-time.js';
 
 const INTERFACE = 'network.interface.name';
 const DIRECTION = 'network.io.direction';
@@ -125,7 +126,7 @@ export class LiveInterfacesBuilder {
         txPackets: r?.txPackets ?? 0,
         errors: r?.errors ?? 0,
         drops: r?.drops ?? 0,
-        since: r?.since ?? new Date(nowUnixMs).toISOString(),
+        since: r?.since ?? isoTime(nowUnixMs),
       },
     };
   }

@@ -5,6 +5,7 @@ import { DEFAULT_HISTORY_MEMORY, DEFAULT_HISTORY_SIZE, HistoryRing, type History
 import { LiveInterfacesBuilder } from './interfaces.js';
 import { API_VERSION, type LiveSnapshot } from './model.js';
 import { SampleRecorder, type RecordedSnapshot } from './recorder.js';
+import { isoTime } from '../format/utc-time.js';
 
 export interface LiveFeedOptions {
   intervalMs: number;
@@ -111,7 +112,7 @@ export class LiveFeed extends EventEmitter<{ update: [LiveSnapshot] }> {
     return {
       version: API_VERSION,
       host: this.host,
-      time: new Date(nowUnixMs).toISOString(),
+      time: isoTime(nowUnixMs),
       timeUnixMs: nowUnixMs,
       seq: snapshot.seq,
       intervalMs: this.intervalMs,

@@ -3,6 +3,7 @@ import type { PipelineSnapshot } from '../pipeline/pipeline.js';
 import { forEachTrafficRate } from '../pipeline/views.js';
 import { HistorySeries, type HistoryRing } from '../history/ring.js';
 import { addTotals, startTotals, TRACKED, type SessionTotals } from './totals.js';
+import { isoTime } from '../format/utc-time.js';
 
 export type RecordedSnapshot = Pick<PipelineSnapshot, 'seq' | 'sample' | 'rates' | 'forEachRate'>;
 
@@ -59,7 +60,7 @@ export class InterfaceRecord extends HistorySeries implements SessionTotals {
 
   /** sinceUnixMs as ISO text, made once: every API snapshot repeats it. */
   get since(): string {
-    return (this.sinceIso ??= new Date(this.sinceUnixMs).toISOString());
+    return (this.sinceIso ??= isoTime(this.sinceUnixMs));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { NetifSample } from '@otel-netif/receiver-netif';
 import type { InterfaceView } from '../pipeline/views.js';
 import { formatBytes, formatBytesPerSecond, formatCount } from '../format/units.js';
+import { isoTime } from '../format/utc-time.js';
 
 /** The kernel's /proc/net/dev column names, which users grep for, as JSON keys. */
 const COUNTER_KEYS = {
@@ -23,7 +24,7 @@ const COUNTER_KEYS = {
 } as const;
 
 function hrTimeToIso([s, ns]: NetifSample['time']): string {
-  return new Date(s * 1000 + Math.floor(ns / 1e6)).toISOString();
+  return isoTime(s * 1000 + Math.floor(ns / 1e6));
 }
 
 function direction(v: InterfaceView, dir: 'rx' | 'tx') {

@@ -2,6 +2,7 @@ import { createServer as createHttp } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { currentHttpDate } from '../format/utc-time.js';
 import { https } from '../lazy-builtins.js';
 import { BasicAuth } from './basic-auth.js';
 import type { WebConfig, WebTlsConfig } from './web-config.js';
@@ -31,7 +32,12 @@ function hasPeerCertificate(socket: TLSSocket): boolean {
 }
 
 /** An http or https server, as the web config says; client certificate policies are enforced on connect. */
-export function createNodeServer(web: WebConfig | undefined, onRequest: RequestListener): Server {
+export function createNodeServer(web: WebConfig | undefined, handler: RequestListener): Server {
+  // A Date header of our own, so that Node does not format one with Date (see format/utc-time.ts).
+  const onRequest: RequestListener = (req, res) => {
+    res.setHeader('Date', currentHttpDate());
+    handler(req, res);
+  };
   const tls = web?.tls;
   if (!tls) return createHttp(onRequest);
   const server = https().createServer(tlsOptions(tls), onRequest);

@@ -4,6 +4,7 @@ import { formatDuration, rowId, sectionInterval, visibleInterfaces, visibleRowId
 import type { TopState } from './state.js';
 import { headerLine, layoutColumns, nameWidthFor, rowLine } from './table.js';
 import { fit, spread } from './text.js';
+import { isoTime } from '../format/utc-time.js';
 
 export interface ScreenInput {
   sections: readonly Section[];
@@ -62,7 +63,7 @@ function listBody(input: ScreenInput): { pinned: BodyLine[]; body: BodyLine[] } 
       body.push({ text: sectionBar(s, width, list.length, staleness(s, intervalMs, input.nowMs)), kind: 'section' });
     }
     if (s.error !== undefined) {
-      const age = s.snapshot ? `; last answer at ${new Date(s.snapshot.timeUnixMs).toISOString().slice(11, 19)}Z` : '';
+      const age = s.snapshot ? `; last answer at ${isoTime(s.snapshot.timeUnixMs).slice(11, 19)}Z` : '';
       body.push({ text: fit(`  ✗ ${s.error} — retrying every ${formatDuration(intervalMs)}${age}`, width), kind: 'error' });
       return;
     }

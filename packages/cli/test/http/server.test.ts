@@ -6,6 +6,7 @@ import { StartupError } from '../../src/errors.js';
 import { createHttpServer } from '../../src/http/server.js';
 import type { HttpServer } from '../../src/http/server.js';
 import { listenError } from '../../src/http/listen-error.js';
+import { createLogger } from '../../src/log.js';
 import { captureLogger } from './capture-logger.js';
 import type { CapturedLogger } from './capture-logger.js';
 
@@ -104,6 +105,28 @@ describe('http server', () => {
     const r = await call(`${base}/boom`);
     assert.equal(r.status, 500);
     assert.deepEqual(log.lines, ['error GET /boom failed: kaput']);
+  });
+
+  it("writes its own Date header and log times: Node's and Date's formatters would load the time zone", async () => {
+    const methods = Object.getOwnPropertyNames(Date.prototype).filter((m) => /^(to|get)/.test(m) && m !== 'getTime');
+    const saved = methods.map((m) => Object.getOwnPropertyDescriptor(Date.prototype, m) as PropertyDescriptor);
+    const lines: string[] = [];
+    let r: Reply;
+    // Node keeps the Date it formatted for a second: wait until an earlier request's has expired.
+    await new Promise((resolve) => setTimeout(resolve, 1050 - (Date.now() % 1000)));
+    try {
+      for (const m of methods) {
+        Object.defineProperty(Date.prototype, m, { configurable: true, writable: true, value: () => assert.fail(`Date.prototype.${m} was called`) });
+      }
+      r = await call(`${base}/hello`);
+      createLogger('info', (l) => lines.push(l)).info('hello');
+    } finally {
+      methods.forEach((m, i) => Object.defineProperty(Date.prototype, m, saved[i] as PropertyDescriptor));
+    }
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers.date), /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/);
+    assert.ok(Math.abs(Date.parse(String(r.headers.date)) - Date.now()) < 2000, String(r.headers.date));
+    assert.match(lines[0] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info  hello\n$/);
   });
 
   it('refuses a route registered twice', () => {

@@ -8,6 +8,7 @@ import { ExpositionCache } from './exposition-cache.js';
 import type { ExpositionEncoder } from './exposition-cache.js';
 import { encodeExposition } from './encode.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
+import { isoTime } from '../../format/utc-time.js';
 
 /**
  * What the Prometheus routes read from the pipeline; never a method that samples. forExport and
@@ -43,7 +44,7 @@ function notReadyReason(source: SnapshotSource): string {
   const last = source.latest();
   if (!last) return 'no successful sample yet';
   const [s, ns] = last.sample.time;
-  const at = new Date(s * 1000 + Math.floor(ns / 1e6)).toISOString();
+  const at = isoTime(s * 1000 + Math.floor(ns / 1e6));
   return `sampling is failing; last successful sample at ${at} (see the agent's log)`;
 }
 
