@@ -175,7 +175,7 @@ function soak(r: BenchResults): Goal {
     detail:
       `${s.minutes - s.warmupMinutes} min after a ${s.warmupMinutes}-min warm-up at ${s.size} taps, ${s.churnPerSecond} deleted and ${s.churnPerSecond} new ones added every second ` +
       `(${s.tapsAdded} in all), scraped every 5 s: RSS ${mb(s.rssKbAfterWarmup)} → ${mb(s.rssKbLast)}, range ${mb(s.rssKbMin)}–${mb(s.rssKbMax)} (+${up.toFixed(1)}% / −${down.toFixed(1)}%); ` +
-      `${s.scrapeErrors} failed scrapes of ${s.scrapes}; ${s.seriesLast} series at the end (${s.date.slice(0, 10)}, ${s.commit})`,
+      `${s.rssKbPeak === undefined ? '' : `highest single read ${mb(s.rssKbPeak)}; `}${s.scrapeErrors} failed scrapes of ${s.scrapes}; ${s.seriesLast} series at the end (${s.date.slice(0, 10)}, ${s.commit})`,
   };
 }
 

@@ -20,9 +20,12 @@ export interface SoakResult {
   rssKbLast: number;
   rssKbMax: number;
   rssKbMin: number;
+  /** The highest single VmRSS read after the warm-up; absent from soaks before readings were medians. */
+  rssKbPeak?: number;
   /** Series in the last scrape: bounded by the live interfaces, not by how many ever existed. */
   seriesLast: number;
-  readings: { atS: number; rssKb: number }[];
+  /** Every 10 s: the median of five reads 100 ms apart, and the highest of them. */
+  readings: { atS: number; rssKb: number; peakKb?: number }[];
 }
 
 /** The last soak's result, if one was run in this checkout. */
