@@ -22,7 +22,7 @@ interface UtcFields {
   millis: number;
 }
 
-/** Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days). */
+/** A Unix time in ms as UTC fields of the proleptic Gregorian calendar; the date by Howard Hinnant's civil_from_days. */
 function utcFields(unixMs: number): UtcFields {
   const days = Math.floor(unixMs / DAY_MS);
   const z = days + 719_468;
