@@ -199,7 +199,12 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   2.6 ms in one round and 4.5-4.7 ms in the others; N^1.51 against N^1.48, met), with nothing in
   between that changes a sample (2026-12-06). The median round's ratio was 1.7× at 1000 and 1.75×
   at 4000 in the second, 1.7× and 2.0× in the first: the check cannot resolve 0.1 on this machine
-  from three rounds, and a result either way says little.
+  from three rounds, and a result either way says little. Five rounds alternating between 1000 and
+  4000 taps, each a floor then \`bench/inproc/sample-cost.ts\` with the launcher's flags, right
+  after (2026-12-06): the floor at 4000 read 2.9-4.6 ms, the sample 4.0-5.6 ms, the parse alone
+  (JavaScript over a buffer, no system call) 1.32-1.48 ms against 0.31-0.35 ms at 1000. By the
+  medians of the five, the sample grows as N^1.06 and the parse as N^1.03; the median ratio to the
+  floor was 1.39× at 1000 and 1.21× at 4000 (the floor itself N^1.26).
 - **Steady CPU** runs otel-netif at its default interval for a window at 100 interfaces with a
   scrape every 15 s, after 5 minutes of warm-up (whose CPU is reported too): at one sample per
   5 s, V8 keeps optimizing functions that run once per sample or per scrape for minutes, tens of
