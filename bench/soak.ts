@@ -141,8 +141,8 @@ async function inside(): Promise<void> {
       lastRead = now;
       const atS = Math.round((now - started) / 1000);
       // A full collection compacts into new pages before it frees the old: a single read inside
-      // one (45-80 ms, every 5 s at most) is 8-11 MiB higher. Five reads 100 ms apart, and their
-      // median, read the level; the highest single read is kept beside it.
+      // one (50-85 ms, every 5 s at most) is up to 8-11 MiB higher. Five reads 100 ms apart, and
+      // their median, read the level; the highest single read is kept beside it.
       const reads: number[] = [];
       for (let i = 0; i < READS_PER_READING; i++) {
         if (i > 0) await sleep(100);

@@ -222,7 +222,7 @@ run with the default sizes replaces this page; others write to \`bench/results/t
   deleted (new names are new series), scraped with gzip every 5 s. Every 10 s a reading: the median
   of five VmRSS reads 100 ms apart. "Flat" is the highest and lowest reading after a 5-minute
   warm-up within 5% of the first one after it; the highest single read is shown beside it, not
-  judged. A read that lands inside one of the pacer's full collections (45-80 ms, every 5 s at
+  judged. A read that lands inside one of the pacer's full collections (50-85 ms, every 5 s at
   most while interfaces churn) is 8-11 MiB higher (above). The soak took single reads before: at
   987c22f one of 174 after the warm-up read 65,060 kB (+8.4%), the others 59,960-61,880 kB
   (+3.1%), and one had read 73.2 MiB at bef5aaa. In the run at 6b5e061, 2 of the 865 reads after

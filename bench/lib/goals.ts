@@ -73,7 +73,7 @@ function rss(r: BenchResults): Goal {
   let ok = true;
   const mb = (k: number): string => `${((k * 1024) / 1e6).toFixed(1)} MB`;
   // The median of readings every 250 ms is the steady state; the largest is shown beside it, since
-  // a reading inside one of the agent's paced full collections is up to 8-11 MiB higher for 50-80 ms.
+  // a reading inside one of the agent's paced full collections is up to 8-11 MiB higher for 50-85 ms.
   const spread = (s: { rssKb: number; rssMaxKb?: number }): string => (s.rssMaxKb === undefined ? mb(s.rssKb) : `${mb(s.rssKb)}, max ${mb(s.rssMaxKb)}`);
   for (const [n, limit] of [[1000, 60e6], [4000, 100e6]] as const) {
     const s = at(r, n)?.targets.otelNetif?.scrape;
