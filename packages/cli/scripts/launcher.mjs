@@ -32,7 +32,7 @@
 //   helper threads and the memory each takes for its share of the work. 1000 veths with traffic,
 //   1 s cycles, side by side for 4 minutes, four runs: VmRSS 59,024 / 59,180 / 59,184 / 59,108
 //   against 59,620 / 59,808 / 59,808 / 59,968 kB (median from 120 s), CPU within 2% either way
-//   (2026-12-06). A full collection marks without helpers: 45-80 ms at 1000 busy veths (--trace-gc).
+//   (2026-12-06). A full collection marks without helpers: 45-85 ms at 1000 busy veths (--trace-gc, two runs).
 // - --expose-gc: for src/pipeline/gc-pacer.ts, which runs V8's full collection after ~1 MB of
 //   old-generation growth (at most every 5 s) instead of V8's 8 MB: 57.7-59.8 MiB for 25 minutes
 //   where RSS crept from 59.0 to 65.0 MiB in 15 minutes and was still rising (2026-12-05).

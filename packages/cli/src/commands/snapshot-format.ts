@@ -1,7 +1,7 @@
 import type { NetifSample } from '@otel-netif/receiver-netif';
 import type { InterfaceView } from '../pipeline/views.js';
 import { formatBytes, formatBytesPerSecond, formatCount } from '../format/units.js';
-import { isoTime } from '../format/utc-time.js';
+import { hrTimeIso } from '../format/utc-time.js';
 
 /** The kernel's /proc/net/dev column names, which users grep for, as JSON keys. */
 const COUNTER_KEYS = {
@@ -22,10 +22,6 @@ const COUNTER_KEYS = {
   txCarrier: 'tx_carrier',
   txCompressed: 'tx_compressed',
 } as const;
-
-function hrTimeToIso([s, ns]: NetifSample['time']): string {
-  return isoTime(s * 1000 + Math.floor(ns / 1e6));
-}
 
 function direction(v: InterfaceView, dir: 'rx' | 'tx') {
   const r = v.rates?.[dir];
@@ -53,7 +49,7 @@ export interface SnapshotJson {
 /** The `snapshot --json` document; snake_case keys, counters named as in /proc/net/dev. */
 export function snapshotJson(sample: NetifSample, intervalMs: number, views: InterfaceView[]): SnapshotJson {
   return {
-    time: hrTimeToIso(sample.time),
+    time: hrTimeIso(sample.time),
     interval_ms: Math.round(intervalMs),
     interfaces: views.map((v) => ({
       name: v.name,

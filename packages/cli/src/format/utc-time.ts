@@ -63,6 +63,11 @@ export function isoTime(unixMs: number): string {
   return `${isoYear(f.year)}-${pad2(f.month)}-${pad2(f.day)}T${pad2(f.hours)}:${pad2(f.minutes)}:${pad2(f.seconds)}.${pad3(f.millis)}Z`;
 }
 
+/** isoTime of an OTel time ([seconds, nanoseconds] since the epoch), to the millisecond below. */
+export function hrTimeIso([seconds, nanos]: readonly [number, number]): string {
+  return isoTime(seconds * 1000 + Math.floor(nanos / 1e6));
+}
+
 /** An HTTP Date (RFC 9110's IMF-fixdate), as `new Date(unixMs).toUTCString()` gives it for years 1000-9999. */
 export function httpDate(unixMs: number): string {
   const f = utcFields(Math.floor(unixMs / 1000) * 1000);

@@ -47,8 +47,8 @@ export const DEFAULT_MIN_BUFFER_GROWTH_BYTES = 256 * 1024;
  * session's cuts of garbage spent; 2026-12-05). With traffic on all of 1000 veths the old
  * generation grows ~2 MB every 5 s, so it collects at every minimum interval, 35-50 ms each: a
  * third of such a host's CPU per cycle (2026-12-06); with the young collections below, and V8
- * collecting on one thread (the launcher's --single-threaded-gc), every 8-12 s, 45-80 ms each
- * (--trace-gc, 2026-12-06). `execution: 'async'` only posts it as a task, so it
+ * collecting on one thread (the launcher's --single-threaded-gc), every 8-12 s, 45-85 ms each
+ * (--trace-gc, two runs, 2026-12-06). `execution: 'async'` only posts it as a task, so it
  * runs after the sample that asked for it; it is still one pause of the main thread, which a scrape
  * arriving then waits out.
  *

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { currentHttpDate, httpDate, isoTime } from '../../src/format/utc-time.js';
+import { currentHttpDate, hrTimeIso, httpDate, isoTime } from '../../src/format/utc-time.js';
 
 const MAX_DATE_MS = 8.64e15;
 /** 1000-01-01 to 9999-12-31, the years toUTCString prints with four digits. */
@@ -24,6 +24,11 @@ describe('utc-time', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('formats an OTel time to the millisecond below', () => {
+    assert.equal(hrTimeIso([1, 999_999_999]), '1970-01-01T00:00:01.999Z');
+    assert.equal(hrTimeIso([1_765_000_000, 1_000_000]), new Date(1_765_000_000_001).toISOString());
   });
 
   it('refuses what a Date cannot hold, as toISOString does', () => {

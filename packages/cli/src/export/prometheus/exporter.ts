@@ -8,7 +8,7 @@ import { ExpositionCache } from './exposition-cache.js';
 import type { ExpositionEncoder } from './exposition-cache.js';
 import { encodeExposition } from './encode.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
-import { isoTime } from '../../format/utc-time.js';
+import { hrTimeIso } from '../../format/utc-time.js';
 
 /**
  * What the Prometheus routes read from the pipeline; never a method that samples. forExport and
@@ -43,8 +43,7 @@ function text(res: Parameters<RouteHandler>[1], status: number, body: string): v
 function notReadyReason(source: SnapshotSource): string {
   const last = source.latest();
   if (!last) return 'no successful sample yet';
-  const [s, ns] = last.sample.time;
-  const at = isoTime(s * 1000 + Math.floor(ns / 1e6));
+  const at = hrTimeIso(last.sample.time);
   return `sampling is failing; last successful sample at ${at} (see the agent's log)`;
 }
 
